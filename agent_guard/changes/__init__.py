@@ -1,0 +1,1 @@
+"""What changed: the ChangeSet model and the git plumbing that builds it."""

@@ -1,0 +1,135 @@
+"""The ChangeSet: one model of "what changed" for every source (staged, range, push).
+
+Paths are `str`; names that are not valid UTF-8 are decoded with `surrogateescape`
+(`os.fsdecode`), so they round-trip to git unchanged. Blob ids are hex strings of the
+repository's hash length (40 for SHA-1, 64 for SHA-256).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+SYMLINK_MODE = "120000"
+GITLINK_MODE = "160000"
+
+
+class Status(StrEnum):
+    ADDED = "added"
+    MODIFIED = "modified"
+    DELETED = "deleted"
+    RENAMED = "renamed"
+    COPIED = "copied"
+    TYPE_CHANGED = "type-changed"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedFile:
+    """One path the change touches, with the lines it added on the new side.
+
+    `added_lines` are 1-based line numbers of the new blob that the change added or
+    changed (from zero-context hunks). For a deleted file it is empty and `new_oid` is None.
+    """
+
+    path: str
+    status: Status
+    old_path: str | None = None
+    old_mode: str | None = None
+    new_mode: str | None = None
+    old_oid: str | None = None
+    new_oid: str | None = None
+    binary: bool = False
+    added_lines: frozenset[int] = frozenset()
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.new_mode == SYMLINK_MODE
+
+    @property
+    def is_submodule(self) -> bool:
+        return GITLINK_MODE in (self.new_mode, self.old_mode)
+
+    @property
+    def has_content(self) -> bool:
+        """True when there is a new regular-file blob whose text checks may read."""
+        return (
+            self.new_oid is not None
+            and not self.binary
+            and not self.is_symlink
+            and not self.is_submodule
+            and self.status is not Status.DELETED
+        )
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every path this change touches: the path, and the old one of a rename."""
+        return (self.path,) if self.old_path in (None, self.path) else (self.path, self.old_path)
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """A commit as the checks need it: identity, message, and who made it."""
+
+    oid: str
+    parents: tuple[str, ...]
+    author: str  # "Name <email>"
+    committer: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommitChange:
+    """What one commit changed against its parent(s); merges keep only what differs from all."""
+
+    commit: Commit
+    files: tuple[ChangedFile, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RefUpdate:
+    """One line of a push: `old new ref` (zero ids mark creation and deletion)."""
+
+    ref: str
+    old: str
+    new: str
+
+    @property
+    def created(self) -> bool:
+        return set(self.old) == {"0"}
+
+    @property
+    def deleted(self) -> bool:
+        return set(self.new) == {"0"}
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """What a change adds, as every entry point sees it.
+
+    `files` is the net change (the final state against the base): code checks read these.
+    `commits` is the same change commit by commit (empty for staged/work-tree changes):
+    secrets and protected files are judged per commit, because history keeps them.
+    `tree` names the new state for cross-file reads: a tree/commit id, or ":" for the index.
+    """
+
+    kind: str  # "staged" | "worktree" | "range" | "push"
+    files: tuple[ChangedFile, ...]
+    commits: tuple[CommitChange, ...] = ()
+    tree: str | None = None
+    ref: RefUpdate | None = None
+    base: str | None = None
+
+
+class ObjectReader(Protocol):
+    """Reads blobs by id (one persistent `git cat-file --batch` behind it)."""
+
+    def read_blob(self, oid: str) -> bytes: ...
+
+
+class TreeReader(Protocol):
+    """The files of one tree (a commit, or the index), for checks that look past the diff."""
+
+    def paths(self) -> tuple[str, ...]: ...
+
+    def read(self, path: str) -> bytes | None: ...

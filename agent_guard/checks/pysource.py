@@ -1,0 +1,83 @@
+"""Python source as the checks see it: decoded once, parsed once, imports recorded once.
+
+The engine reads each changed Python blob, decodes it (PEP 263: `tokenize.detect_encoding`,
+BOM and CRLF included), parses it once with `ast`, and hands the same tree to the code
+checks (one walk, see `checks/python.py`) and the architecture checks (which consume the
+`ImportRecord`s that walk collected). Nothing here imports a check.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+
+class SourceError(Exception):
+    """The file cannot be decoded or parsed; `line`/`column` say where (1-based)."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    """One imported name as written, resolved to an absolute dotted module where possible.
+
+    `module` is absolute (relative imports resolved against the importing module; None when
+    a relative import climbs above the top). For `from a.b import c`, `module` is "a.b" and
+    `name` is "c" (the target may be the module `a.b.c` or an attribute of `a.b`).
+    `module_level` is False for imports inside a function body; `type_checking` is True
+    under `if TYPE_CHECKING:`. Lines and columns are 1-based.
+    """
+
+    module: str | None
+    name: str | None
+    line: int
+    column: int
+    module_level: bool
+    type_checking: bool
+    level: int = 0  # the number of leading dots as written
+
+
+def decode(data: bytes) -> str:
+    """Decode source bytes as Python does (PEP 263 cookie or BOM, default UTF-8)."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        raise SourceError(f"cannot detect the source encoding: {error.msg}") from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        raise SourceError(f"cannot decode as {encoding}: {error}") from None
+    return text.removeprefix("\ufeff")
+
+
+def parse(text: str, path: str) -> ast.Module:
+    """Parse once; syntax errors, null bytes and too-deep nesting become a SourceError."""
+    try:
+        return ast.parse(text, filename=path)
+    except SyntaxError as error:
+        raise SourceError(error.msg, error.lineno or 1, error.offset or 1) from None
+    except ValueError as error:  # source code string cannot contain null bytes
+        raise SourceError(str(error)) from None
+    except (RecursionError, MemoryError):
+        raise SourceError("too deeply nested to parse") from None
+
+
+def module_name(path: str, roots: tuple[str, ...] = ("src/", "")) -> str:
+    """The dotted module a repository path defines (`src/app/x.py` -> `app.x`)."""
+    for root in roots:
+        if root and path.startswith(root):
+            path = path[len(root) :]
+            break
+    stem = path.removesuffix(".pyi").removesuffix(".py")
+    parts = [part for part in stem.split("/") if part]
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)

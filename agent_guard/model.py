@@ -1,0 +1,82 @@
+"""The plain data every stage passes on: severities, rules and findings.
+
+These are frozen dataclasses so that a stage can hand them on without fear of another stage
+changing them, and so that a compiled policy can be cached as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How much a broken rule matters; the order is the order of `rank`."""
+
+    ADVISORY = "advisory"  # a rule no check covers: listed, never enforced
+    WARNING = "warning"  # reported, does not block
+    ERROR = "error"  # blocks; fix it or suppress it inline with a reason
+    ESCALATE = "escalate"  # blocks until a configured approver approves
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @property
+    def blocks(self) -> bool:
+        return self in (Severity.ERROR, Severity.ESCALATE)
+
+
+_RANK = {Severity.ADVISORY: 0, Severity.WARNING: 1, Severity.ERROR: 2, Severity.ESCALATE: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One sentence of a rule file, where it is, and what enforces it.
+
+    `line` counts lines of the whole file (front matter included), 1-based, so an editor
+    jumps straight to it. `tag_path` is the chain of XML tags (`never_do/rule`), or the
+    Markdown heading chain for rule files without XML.
+    """
+
+    file: str
+    line: int
+    tag_path: str
+    text: str
+    severity: Severity
+    checks: tuple[str, ...] = ()
+
+    @property
+    def advisory(self) -> bool:
+        return not self.checks
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One broken rule at one place in one change.
+
+    `line`/`column` are 1-based. `scope` is the (first, last) line range a function-level
+    finding covers: the engine keeps the finding when any changed line falls inside it.
+    `source` is the offending code, filled in by the engine from the blob it checked.
+    `commit` is set when the finding belongs to one commit of a range or push.
+    """
+
+    check: str
+    code: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    message: str
+    fix: str
+    rule: Rule | None = None
+    commit: str | None = None
+    scope: tuple[int, int] | None = None
+    source: str | None = None
+    approved: bool = False
+    approved_by: str | None = None
+    extra: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.check)

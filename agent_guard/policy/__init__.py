@@ -1,0 +1,1 @@
+"""What is required: rule files and config, compiled into a Policy of checks."""

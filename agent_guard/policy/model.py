@@ -1,0 +1,103 @@
+"""The compiled Policy: which checks run where, at what severity, citing which rules.
+
+A Policy is plain frozen data with no reference to lxml, PyYAML or pathspec, so that it can
+be cached on disk and loaded on the commit-time hot path without importing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from agent_guard.globs import GlobSet
+from agent_guard.model import Rule, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFile:
+    """One rule file: its front matter as written, the files it governs, and its rules."""
+
+    path: str
+    front_matter: Mapping[str, object]
+    globs: GlobSet  # empty: the rule file governs every file
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSettings:
+    """One enabled check: its severity, the rules it enforces, where it runs, its options."""
+
+    slug: str
+    severity: Severity
+    rules: tuple[Rule, ...] = ()
+    include: GlobSet = field(default_factory=GlobSet)  # empty: every file
+    exclude: GlobSet = field(default_factory=GlobSet)
+    options: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def rule(self) -> Rule | None:
+        """The rule quoted when this check fires (the first one that binds it)."""
+        return self.rules[0] if self.rules else None
+
+    def applies_to(self, path: str) -> bool:
+        if self.include and not self.include.matches(path):
+            return False
+        return not self.exclude.matches(path)
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectedPath:
+    """A path pattern whose change needs escalation, and the rule that says so."""
+
+    pattern: str
+    globs: GlobSet
+    rule: Rule | None  # None: named in the config's `escalation.protected`
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """A named part of the code: files by path glob, imported names by module prefix."""
+
+    name: str
+    paths: GlobSet
+    modules: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Boundary:
+    """`source` must not reach `target` (directly, or through first-party modules if indirect)."""
+
+    source: str
+    target: str
+    indirect: bool = True
+    rule: Rule | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationSettings:
+    """Who may approve an escalation, and how the server recognises them."""
+
+    approvers: tuple[str, ...] = ()
+    allowed_signers: tuple[str, ...] = (".agent-guard/allowed_signers",)
+    pusher_env: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Everything the engine needs to judge a change, and nothing it does not."""
+
+    rule_files: tuple[RuleFile, ...] = ()
+    config_path: str | None = None
+    checks: Mapping[str, CheckSettings] = field(default_factory=dict)
+    protected: tuple[ProtectedPath, ...] = ()
+    policy_files: GlobSet = field(default_factory=GlobSet)
+    components: Mapping[str, Component] = field(default_factory=dict)
+    boundaries: tuple[Boundary, ...] = ()
+    escalation: EscalationSettings = field(default_factory=EscalationSettings)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(rule for rule_file in self.rule_files for rule in rule_file.rules)
+
+    def enabled(self, slug: str) -> CheckSettings | None:
+        return self.checks.get(slug)
