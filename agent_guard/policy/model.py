@@ -94,6 +94,9 @@ class Policy:
     components: Mapping[str, Component] = field(default_factory=dict)
     boundaries: tuple[Boundary, ...] = ()
     escalation: EscalationSettings = field(default_factory=EscalationSettings)
+    # What the compiler could not enforce and why (e.g. a rule names a component the config
+    # does not define); `agent-guard rules` shows these.
+    notes: tuple[str, ...] = ()
 
     @property
     def rules(self) -> tuple[Rule, ...]:

@@ -1,0 +1,46 @@
+"""`agent-guard explain [SLUG|CODE]`: what a check does, why, an example and the fix.
+
+The text is the check module's docstring (ruff's "What it does / Why is this bad / Example /
+Fix" form), so code and documentation cannot drift apart. Without an argument it lists
+every check.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from agent_guard.checks.registry import CHECKS, CheckInfo, documentation, lookup
+from agent_guard.errors import UsageError
+
+log = logging.getLogger(__name__)
+
+
+@click.command("explain")
+@click.argument("name", required=False)
+def command(name: str | None) -> None:
+    """Show the documentation of a check (by slug or code); list all checks without NAME."""
+    if name is None:
+        for info in CHECKS:
+            click.echo(
+                f"{info.code}  {info.slug:<20} {info.default_severity.value:<9} {info.summary}"
+            )
+        return
+    found = lookup(name)
+    if found is None:
+        raise UsageError(f"no check named {name!r}; `agent-guard explain` lists them")
+    info = found
+    click.echo(
+        f"{info.code} {info.slug} ({info.family} check, default severity "
+        f"{info.default_severity.value})\n"
+    )
+    click.echo(_text(info))
+
+
+def _text(info: CheckInfo) -> str:
+    try:
+        return documentation(info)
+    except ImportError as error:
+        log.info("check module %s is not available: %s", info.module, error)
+        return f"{info.summary}.\n\n(No further documentation: {info.module} is not installed.)"

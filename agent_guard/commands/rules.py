@@ -1,0 +1,178 @@
+"""`agent-guard rules`: the compiled policy, so a team can see what its rule file enforces.
+
+For every rule: where it is, its tag path, its text, its severity and the checks enforcing
+it — or `advisory`, so nothing a rule file says is silently dropped. Then the checks that
+run, the protected paths, components, boundaries and escalation settings.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import click
+
+from agent_guard import __version__
+from agent_guard.checks.registry import BY_SLUG
+from agent_guard.model import Rule
+from agent_guard.policy.load import find_root, load_policy
+from agent_guard.policy.model import Policy
+
+INDENT = "      "
+
+
+@click.command("rules")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config file (default: .agent-guard.yaml or pyproject's [tool.agent-guard]).",
+)
+@click.option(
+    "--rules",
+    "rule_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A rule file to read instead of discovering them (repeatable).",
+)
+def command(
+    files: tuple[Path, ...], fmt: str, config: Path | None, rule_paths: tuple[Path, ...]
+) -> None:
+    """Show the compiled policy: every rule, its severity and the checks enforcing it.
+
+    FILES are rule files to read instead of the discovered ones (same as --rules).
+    """
+    explicit = [*rule_paths, *files]
+    policy = load_policy(find_root(Path.cwd()), config=config, rules=explicit or None)
+    if fmt == "json":
+        click.echo(json.dumps(policy_document(policy), indent=2, default=str))
+    else:
+        click.echo(render_text(policy), nl=False)
+
+
+def _where(rule: Rule | None) -> dict[str, object] | None:
+    return None if rule is None else {"file": rule.file, "line": rule.line, "text": rule.text}
+
+
+def policy_document(policy: Policy) -> dict[str, object]:
+    """The policy as JSON-ready data (the shape of `agent-guard rules --format json`)."""
+    return {
+        "version": __version__,
+        "config": policy.config_path,
+        "rule_files": [
+            {"path": f.path, "front_matter": dict(f.front_matter), "globs": list(f.globs.patterns)}
+            for f in policy.rule_files
+        ],
+        "rules": [
+            {
+                "file": r.file,
+                "line": r.line,
+                "tag_path": r.tag_path,
+                "text": r.text,
+                "severity": r.severity.value,
+                "checks": list(r.checks),
+            }
+            for r in policy.rules
+        ],
+        "checks": [
+            {
+                "slug": s.slug,
+                "code": BY_SLUG[s.slug].code,
+                "severity": s.severity.value,
+                "include": list(s.include.patterns),
+                "exclude": list(s.exclude.patterns),
+                "options": dict(s.options),
+                "rule": _where(s.rule),
+                "rules": [{"file": r.file, "line": r.line} for r in s.rules],
+            }
+            for s in policy.checks.values()
+        ],
+        "protected": [{"pattern": p.pattern, "rule": _where(p.rule)} for p in policy.protected],
+        "components": [
+            {"name": c.name, "paths": list(c.paths.patterns), "modules": list(c.modules)}
+            for c in policy.components.values()
+        ],
+        "boundaries": [
+            {"from": b.source, "to": b.target, "indirect": b.indirect, "rule": _where(b.rule)}
+            for b in policy.boundaries
+        ],
+        "escalation": {
+            "approvers": list(policy.escalation.approvers),
+            "allowed_signers": list(policy.escalation.allowed_signers),
+            "pusher_env": list(policy.escalation.pusher_env),
+        },
+        "notes": list(policy.notes),
+    }
+
+
+def render_text(policy: Policy) -> str:
+    """The policy for a reader: rules first (what the team wrote), then what runs."""
+    lines: list[str] = []
+    add = lines.append
+    rules = policy.rules
+    if not policy.rule_files:
+        add(
+            "No rule files found (looked for .cursor/rules/**/*.mdc, "
+            ".github/instructions/**/*.instructions.md, AGENTS.md)."
+        )
+    for rule_file in policy.rule_files:
+        scope = ", ".join(rule_file.globs.patterns) or "all files"
+        add(f"Rule file {rule_file.path} (governs {scope})")
+    enforced = sum(1 for rule in rules if not rule.advisory)
+    add("")
+    add(f"Rules: {len(rules)} ({enforced} enforced, {len(rules) - enforced} advisory)")
+    for rule in rules:
+        checks = ", ".join(rule.checks)
+        add(f"  {rule.file}:{rule.line}  {rule.tag_path}")
+        add(f"{INDENT}{rule.severity.value}: {checks}" if rule.checks else f"{INDENT}advisory")
+        add(textwrap.fill(rule.text, 100, initial_indent=INDENT, subsequent_indent=INDENT))
+    add("")
+    add("Checks")
+    for settings in policy.checks.values():
+        quoted = f"  ({settings.rule.file}:{settings.rule.line})" if settings.rule else ""
+        scope = f"  only {', '.join(settings.include.patterns)}" if settings.include else ""
+        skip = f"  except {', '.join(settings.exclude.patterns)}" if settings.exclude else ""
+        code = BY_SLUG[settings.slug].code
+        add(f"  {code} {settings.slug:<20} {settings.severity.value:<9}{quoted}{scope}{skip}")
+    add("")
+    add("Protected paths (changes need an approver)")
+    for protected in policy.protected:
+        origin = f"{protected.rule.file}:{protected.rule.line}" if protected.rule else "config"
+        add(f"  {protected.pattern:<30} {origin}")
+    if not policy.protected:
+        add("  (none)")
+    add("")
+    add("Components")
+    for component in policy.components.values():
+        modules = f"  modules: {', '.join(component.modules)}" if component.modules else ""
+        add(f"  {component.name:<12} paths: {', '.join(component.paths.patterns)}{modules}")
+    if not policy.components:
+        add("  (none configured)")
+    add("")
+    add("Boundaries")
+    for boundary in policy.boundaries:
+        reach = "direct or indirect" if boundary.indirect else "direct imports"
+        origin = f"  ({boundary.rule.file}:{boundary.rule.line})" if boundary.rule else ""
+        add(f"  {boundary.source} -/-> {boundary.target}  [{reach}]{origin}")
+    if not policy.boundaries:
+        add("  (none)")
+    writers = policy.checks.get("llm-writes")
+    read_only = writers.options.get("components", ()) if writers else ()
+    if isinstance(read_only, tuple) and read_only:
+        add(f"  must not write data: {', '.join(str(name) for name in read_only)}")
+    add("")
+    add("Escalation approvers: " + (", ".join(policy.escalation.approvers) or "(none configured)"))
+    if policy.notes:
+        add("")
+        add("Notes")
+        lines.extend(f"  {note}" for note in policy.notes)
+    return "\n".join(lines) + "\n"

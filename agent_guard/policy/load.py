@@ -1,0 +1,313 @@
+"""Find the rule files and config, compile them into a Policy — or reuse the cached one.
+
+This module is on the commit-time hot path, so it imports nothing heavy: with a warm cache a
+policy is loaded by reading the config and rule files, hashing their bytes and unpickling
+the compiled Policy — PyYAML, lxml and pathspec are imported only when something changed.
+
+Where the files come from is a `PolicySource`: the work tree for `agent-guard rules` and the
+pre-commit hook, a git tree for the server (pre-receive reads the policy from the current
+tip of the ref, never from the commits being pushed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from agent_guard import __version__
+from agent_guard.errors import UsageError
+from agent_guard.policy.model import Policy
+
+if TYPE_CHECKING:
+    from agent_guard.policy.config import Config
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RULE_PATTERNS: tuple[str, ...] = (
+    ".cursor/rules/**/*.mdc",
+    ".github/instructions/**/*.instructions.md",
+    "AGENTS.md",
+)
+CONFIG_FILE = ".agent-guard.yaml"
+PYPROJECT = "pyproject.toml"
+CACHE_FORMAT = 1  # bump when the pickled shape changes
+SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
+
+
+class PolicySource(Protocol):
+    """Where policy files are read from. Paths are repository-relative, with `/`.
+
+    `read(path)` returns the file's bytes, or None when it does not exist.
+    `paths(patterns)` returns, sorted, the existing files matching any of the glob patterns
+    (`*` within one folder, `**` across folders, anchored at the repository root); use
+    `matches_pattern` to implement it over any list of paths.
+    """
+
+    def read(self, path: str) -> bytes | None: ...
+
+    def paths(self, patterns: Sequence[str]) -> list[str]: ...
+
+
+class WorkTreeSource:
+    """Policy files as they are in a checkout's work tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            return (self.root / path).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
+    def paths(self, patterns: Sequence[str]) -> list[str]:
+        found: set[str] = set()
+        for pattern in patterns:
+            base = _literal_prefix(pattern)
+            start = self.root / base if base else self.root
+            if start.is_file():
+                found.add(base)
+                continue
+            for folder, dirs, files in os.walk(start):
+                dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
+                relative = Path(folder).relative_to(self.root).as_posix()
+                prefix = "" if relative == "." else relative + "/"
+                found.update(prefix + f for f in files if matches_pattern(pattern, prefix + f))
+        return sorted(found)
+
+
+def matches_pattern(pattern: str, path: str) -> bool:
+    """Whether repository-relative `path` matches a rule-file glob (stdlib only)."""
+    return _pattern_regex(pattern).fullmatch(path) is not None
+
+
+@cache
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    parts: list[str] = []
+    index = 0
+    pattern = pattern.lstrip("/")
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            parts.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            parts.append("[^/]")
+            index += 1
+        else:
+            parts.append(re.escape(pattern[index]))
+            index += 1
+    return re.compile("".join(parts))
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The folders before the first wildcard: where a walk for `pattern` can start."""
+    head = re.split(r"[*?\[]", pattern.lstrip("/"), maxsplit=1)[0]
+    if head == pattern.lstrip("/"):
+        return head
+    return head.rpartition("/")[0]
+
+
+def find_root(start: Path) -> Path:
+    """The enclosing repository's top folder (the one holding `.git`), else `start`."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+@dataclass(frozen=True, slots=True)
+class _ConfigInput:
+    name: str | None  # display path, None: no config at all
+    data: bytes
+    kind: str  # "yaml" | "pyproject" | "none"
+
+
+@dataclass(frozen=True, slots=True)
+class _CacheEntry:
+    format: int
+    patterns: tuple[str, ...] | None  # the rule globs the config asked for (None: explicit)
+    key: str
+    policy: Policy
+
+
+def load_policy(
+    root: Path,
+    *,
+    config: Path | None = None,
+    rules: Sequence[Path] | None = None,
+    source: PolicySource | None = None,
+    cache_dir: Path | None = None,
+) -> Policy:
+    """The compiled policy of the repository at `root`.
+
+    `config` / `rules` name files explicitly (read from the file system, relative to the
+    current folder); otherwise `.agent-guard.yaml` or pyproject's `[tool.agent-guard]` and the
+    rule files are found through `source` (default: the work tree at `root`). With
+    `cache_dir`, the compiled policy is cached there, keyed by the bytes it came from.
+    """
+    source = source or WorkTreeSource(root)
+    config_input = _config_input(root, config, source)
+    explicit = None if rules is None else [_explicit_rule_file(root, path) for path in rules]
+    head = hashlib.sha256()
+    for part in (__version__, str(CACHE_FORMAT), config_input.kind, config_input.name or ""):
+        head.update(part.encode() + b"\0")
+    head.update(config_input.data)
+    for name, _ in explicit or ():
+        head.update(b"\0rule\0" + name.encode())
+    cache_file = cache_dir / f"policy-{head.hexdigest()[:32]}.pickle" if cache_dir else None
+
+    entry = _read_cache(cache_file) if cache_file else None
+    if entry is not None:
+        files = explicit if explicit is not None else _rule_files(source, entry.patterns or ())
+        if _full_key(head, files) == entry.key:
+            log.debug("policy from cache %s", cache_file)
+            return entry.policy
+
+    parsed_config = _parse_config(config_input)
+    patterns = None if explicit is not None else (parsed_config.rules or DEFAULT_RULE_PATTERNS)
+    files = explicit if explicit is not None else _rule_files(source, patterns or ())
+    if patterns is not None and parsed_config.rules is not None and not files:
+        wanted = ", ".join(parsed_config.rules)
+        raise UsageError(f"no rule file matches rules: {wanted}", config_input.name)
+    policy = compile_files(parsed_config, files, patterns or ())
+    if cache_file is not None:
+        _write_cache(
+            cache_file, _CacheEntry(CACHE_FORMAT, patterns, _full_key(head, files), policy)
+        )
+    return policy
+
+
+def compile_files(
+    config: Config, files: Sequence[tuple[str, bytes]], patterns: Sequence[str] = ()
+) -> Policy:
+    """Parse rule files (name, bytes) and compile them under `config` (imports lxml etc.)."""
+    from agent_guard.policy.compiler import compile_policy
+    from agent_guard.policy.rulefile import parse_rule_file
+
+    parsed = [parse_rule_file(name, data) for name, data in files]
+    return compile_policy(config, parsed, patterns)
+
+
+def _config_input(root: Path, config: Path | None, source: PolicySource) -> _ConfigInput:
+    if config is not None:
+        try:
+            data = config.read_bytes()
+        except OSError as error:
+            raise UsageError(f"cannot read config: {error.strerror}", str(config)) from None
+        kind = "pyproject" if config.name == PYPROJECT else "yaml"
+        return _ConfigInput(_display(root, config), data, kind)
+    data_or_none = source.read(CONFIG_FILE)
+    if data_or_none is not None:
+        return _ConfigInput(CONFIG_FILE, data_or_none, "yaml")
+    data_or_none = source.read(PYPROJECT)
+    if data_or_none is not None and b"agent-guard" in data_or_none:
+        return _ConfigInput(PYPROJECT, data_or_none, "pyproject")
+    return _ConfigInput(None, b"", "none")
+
+
+def _parse_config(config_input: _ConfigInput) -> Config:
+    from agent_guard.policy.config import Config, parse_pyproject_config, parse_yaml_config
+
+    name = config_input.name
+    if name is None:
+        return Config()
+    try:
+        text = config_input.data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError("config is not UTF-8", name) from None
+    if config_input.kind == "pyproject":
+        return parse_pyproject_config(text, name) or Config()
+    return parse_yaml_config(text, name)
+
+
+def _explicit_rule_file(root: Path, path: Path) -> tuple[str, bytes]:
+    try:
+        return _display(root, path), path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read rule file: {error.strerror}", str(path)) from None
+
+
+def _rule_files(source: PolicySource, patterns: Sequence[str]) -> list[tuple[str, bytes]]:
+    files: list[tuple[str, bytes]] = []
+    for name in source.paths(patterns):
+        data = source.read(name)
+        if data is not None:
+            files.append((name, data))
+    return files
+
+
+def _display(root: Path, path: Path) -> str:
+    """Repository-relative with `/` when inside the repository, else as given."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _full_key(head: hashlib._Hash, files: Sequence[tuple[str, bytes]]) -> str:
+    digest = head.copy()
+    for name, data in files:
+        digest.update(b"\0file\0" + name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path) -> _CacheEntry | None:
+    try:
+        with path.open("rb") as stream:
+            entry = pickle.load(stream)
+    except FileNotFoundError:
+        return None
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+        IndexError,
+    ) as error:
+        log.info("ignoring unreadable policy cache %s: %s", path, error)
+        return None
+    if not isinstance(entry, _CacheEntry) or entry.format != CACHE_FORMAT:
+        log.info("ignoring foreign policy cache %s", path)
+        return None
+    return entry
+
+
+def _write_cache(path: Path, entry: _CacheEntry) -> None:
+    """Write atomically (temp file + rename), so concurrent runs never read half a file."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".policy-", delete=False) as tmp:
+            pickle.dump(entry, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp.name, path)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError) as error:
+        log.info("could not write policy cache %s: %s", path, error)
+        return
+    for stale in sorted(path.parent.glob("policy-*.pickle"), key=_mtime)[:-8]:
+        stale.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -1,0 +1,1 @@
+"""Order assistant: customers order over WhatsApp; an LLM answers their questions."""

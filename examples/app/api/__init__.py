@@ -1,0 +1,1 @@
+"""HTTP layer: routers only; every decision lives in app.services."""

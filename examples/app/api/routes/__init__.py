@@ -1,0 +1,1 @@
+"""Routers mounted by app.main."""

@@ -1,0 +1,1 @@
+"""The write layer: every INSERT/UPDATE/DELETE goes through here."""

@@ -1,0 +1,1 @@
+"""The language model: reads context, writes answers, never writes data."""

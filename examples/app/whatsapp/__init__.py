@@ -1,0 +1,1 @@
+"""The WhatsApp Cloud API: parsing webhooks and sending replies (never the DB)."""
