@@ -58,7 +58,10 @@ def group(verbose: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; user errors become one line and exit code 2."""
     try:
-        group.main(args=argv, prog_name="agent-guard", standalone_mode=False)
+        # With standalone_mode=False, click returns the code given to ctx.exit(n).
+        code = group.main(args=argv, prog_name="agent-guard", standalone_mode=False)
+        if isinstance(code, int):
+            sys.exit(code)
     except UsageError as error:
         click.echo(f"agent-guard: {error}", err=True)
         sys.exit(error.exit_code)

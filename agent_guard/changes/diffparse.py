@@ -1,0 +1,253 @@
+"""Parse git's `--raw -z -p -U0` output incrementally into ChangedFiles.
+
+One stream serves every source: `diff-index`/`diff-tree` print one diff, `git log` prints a
+header per commit (our `LOG_FORMAT`) followed by that commit's diff. Each diff is:
+
+    :<old mode> <new mode> <old id> <new id> <status>\\0<path>\\0[<new path>\\0]   (raw, -z)
+    ...
+    \\0diff --git a/<path> b/<path>\\n ... @@ -a,b +c,d @@\\n+added\\n ...          (patch)
+
+The raw records give exact paths (NUL-separated, any byte allowed); the patch gives the
+added line numbers and whether git saw the file as binary. A patch is matched to its raw
+record by its `diff --git` header, which we rebuild from the raw paths with git's own
+quoting (core.quotePath=true), so a path with spaces cannot be mis-split. A type change
+(e.g. symlink -> file) has two patches under the same header; both belong to the record.
+
+Patch lines always start with `+`, `-`, ` `, `\\`, `@` or a header keyword; commit headers
+start with \\x01, so the boundary between commits is never ambiguous. Added lines are counted
+by walking each hunk (robust to context lines, should a config add any).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from agent_guard.changes.git import fsdecode
+from agent_guard.changes.model import ChangedFile, Status
+from agent_guard.errors import GitError
+
+COMMIT_MARK = b"\x01"
+LOG_FORMAT = "--format=%x01%H%x00%P%x00"  # commit id, parent ids; messages come from cat-file
+# Flags that make diff output parseable and independent of the user's config.
+DIFF_FLAGS: tuple[str, ...] = (
+    "-z",
+    "--raw",
+    "-p",
+    "-U0",
+    "--inter-hunk-context=0",
+    "--no-abbrev",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--ignore-submodules=none",
+    "-M",
+)
+_STATUS = {
+    "A": Status.ADDED,
+    "M": Status.MODIFIED,
+    "D": Status.DELETED,
+    "R": Status.RENAMED,
+    "C": Status.COPIED,
+    "T": Status.TYPE_CHANGED,
+}
+_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r"}
+_ESCAPES |= {ord('"'): '\\"', ord("\\"): "\\\\"}
+
+
+def quote_path(raw: bytes) -> bytes:
+    """A path as git prints it in a patch header with core.quotePath=true (quote.c rules)."""
+    if not any(b < 0x20 or b in (0x22, 0x5C, 0x7F) or b >= 0x80 for b in raw):
+        return raw
+    out = ['"']
+    for byte in raw:
+        if byte in _ESCAPES:
+            out.append(_ESCAPES[byte])
+        elif byte < 0x20 or byte >= 0x7F:
+            out.append(f"\\{byte:03o}")
+        else:
+            out.append(chr(byte))
+    out.append('"')
+    return "".join(out).encode("ascii")
+
+
+class StreamReader:
+    """Buffered reads of a pipe up to a delimiter (NUL or newline), with a one-byte peek.
+
+    Memory stays bounded: a piece longer than `limit` is truncated (the rest is skipped),
+    which is safe because only headers are read in full and they are short.
+    """
+
+    def __init__(self, stream: IO[bytes], chunk: int = 1 << 16, limit: int = 1 << 16) -> None:
+        self._read = getattr(stream, "read1", stream.read)
+        self._chunk = chunk
+        self._limit = limit
+        self._buffer = b""
+        self._pos = 0
+
+    def _fill(self) -> bool:
+        data: bytes = self._read(self._chunk)
+        self._buffer = self._buffer[self._pos :] + data
+        self._pos = 0
+        return bool(data)
+
+    def peek(self) -> bytes:
+        """The next byte, or b"" at the end of the stream."""
+        while self._pos >= len(self._buffer):
+            if not self._fill():
+                return b""
+        return self._buffer[self._pos : self._pos + 1]
+
+    def read_until(self, delimiter: bytes) -> bytes | None:
+        """The bytes up to `delimiter` (consumed, not returned); None at the end of stream.
+
+        At the end of the stream without a delimiter, the rest is returned.
+        """
+        pieces: list[bytes] = []
+        kept = 0
+        while True:
+            found = self._buffer.find(delimiter, self._pos)
+            end = found if found >= 0 else len(self._buffer)
+            if kept < self._limit:
+                piece = self._buffer[self._pos : min(end, self._pos + self._limit - kept)]
+                pieces.append(piece)
+                kept += len(piece)
+            if found >= 0:
+                self._pos = found + 1
+                return b"".join(pieces)
+            self._pos = len(self._buffer)
+            if not self._fill():
+                return b"".join(pieces) if kept else None
+
+    def skip(self, chars: bytes) -> None:
+        while (byte := self.peek()) and byte in chars:
+            self._pos += 1
+
+
+@dataclass(slots=True)
+class _Raw:
+    old_mode: str
+    new_mode: str
+    old_oid: str
+    new_oid: str
+    status: str
+    src: bytes
+    dst: bytes
+    header: bytes
+    binary: bool = False
+    added: set[int] = field(default_factory=set)
+    patched: bool = False
+
+    def to_changed_file(self) -> ChangedFile:
+        status = _STATUS.get(self.status[:1])
+        if status is None:
+            raise GitError(f"unexpected diff status {self.status!r}")
+        zero = set(self.old_oid) == {"0"}
+        new_zero = set(self.new_oid) == {"0"}
+        return ChangedFile(
+            path=fsdecode(self.dst),
+            status=status,
+            old_path=fsdecode(self.src) if status in (Status.RENAMED, Status.COPIED) else None,
+            old_mode=None if self.old_mode == "000000" else self.old_mode,
+            new_mode=None if self.new_mode == "000000" else self.new_mode,
+            old_oid=None if zero else self.old_oid,
+            new_oid=None if new_zero or status is Status.DELETED else self.new_oid,
+            binary=self.binary,
+            added_lines=frozenset(self.added) if status is not Status.DELETED else frozenset(),
+        )
+
+
+def _read_raw(reader: StreamReader) -> list[_Raw]:
+    """The raw records at the reader's position (each begins with ':')."""
+    records: list[_Raw] = []
+    while reader.peek() == b":":
+        meta = reader.read_until(b"\0")
+        if meta is None:
+            break
+        parts = meta[1:].decode("ascii").split(" ")
+        if len(parts) != 5:
+            raise GitError(f"unexpected raw diff record: {meta[:80]!r}")
+        old_mode, new_mode, old_oid, new_oid, status = parts
+        src = reader.read_until(b"\0") or b""
+        dst = src
+        if status[:1] in ("R", "C"):
+            dst = reader.read_until(b"\0") or b""
+        header = b"diff --git " + quote_path(b"a/" + src) + b" " + quote_path(b"b/" + dst)
+        records.append(_Raw(old_mode, new_mode, old_oid, new_oid, status, src, dst, header))
+    return records
+
+
+def _read_patches(reader: StreamReader, records: list[_Raw]) -> None:
+    """Consume patch text up to the next commit header (or the end), filling `records`."""
+    index = 0
+    current: _Raw | None = None
+    new_line = 0
+    while (byte := reader.peek()) and byte != COMMIT_MARK:
+        line = reader.read_until(b"\n")
+        if line is None:
+            break
+        first = line[:1]
+        if first == b"+" and current is not None and new_line:
+            current.added.add(new_line)
+            new_line += 1
+        elif first in {b"-", b"\\"}:
+            continue
+        elif first == b" " and new_line:
+            new_line += 1
+        elif first == b"@":
+            match = _HUNK.match(line)
+            if match is None:
+                raise GitError(f"unexpected hunk header: {line[:80]!r}")
+            new_line = int(match.group(1))
+            if match.group(2) == b"0":
+                new_line = 0  # a pure deletion: no new-side lines follow
+            elif new_line == 0:
+                new_line = 1
+        elif line.startswith(b"diff --git "):
+            new_line = 0
+            while index < len(records) and records[index].header != line:
+                index += 1
+            if index == len(records):
+                raise GitError(f"cannot match git diff output: {line[:120]!r}")
+            current = records[index]
+            current.patched = True
+        elif line.startswith((b"Binary files ", b"GIT binary patch")) and current is not None:
+            current.binary = True
+        # Anything else is a file header line (index, ---/+++, modes, rename/copy/similarity).
+
+
+def read_diff(reader: StreamReader) -> list[ChangedFile]:
+    """One diff (raw records, then patches) at the reader's position."""
+    reader.skip(b"\0\n")
+    records = _read_raw(reader)
+    reader.skip(b"\0")
+    _read_patches(reader, records)
+    return [record.to_changed_file() for record in records]
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One commit of a `git log` stream; a merge appears once per parent (`-m`)."""
+
+    oid: str
+    parents: tuple[str, ...]
+    files: list[ChangedFile]
+
+
+def read_log(reader: StreamReader) -> Iterator[LogEntry]:
+    """Commits of a `git log LOG_FORMAT DIFF_FLAGS -m` stream, one entry per (commit, parent)."""
+    while True:
+        reader.skip(b"\0\n")
+        byte = reader.peek()
+        if not byte:
+            return
+        if byte != COMMIT_MARK:
+            raise GitError(f"unexpected git log output at {byte!r}")
+        oid = (reader.read_until(b"\0") or b"")[1:].decode("ascii")
+        parents = tuple((reader.read_until(b"\0") or b"").decode("ascii").split())
+        yield LogEntry(oid, parents, read_diff(reader))

@@ -1,0 +1,360 @@
+"""Build a ChangeSet from each source: staged, work tree, a revision range, a push.
+
+Every source costs a constant number of git processes, however many commits or files it
+covers: the net change is one `diff-index`/`diff-tree`, the commits of a range or push are
+one `git log -m --stdin` stream parsed incrementally, and every object (commit messages,
+blobs, tags) is read through the one `cat-file --batch` reader the caller passes in.
+
+Semantics (see docs/reports.md):
+- staged: the index against HEAD (the empty tree before the first commit); content is the
+  index's, never the work tree's.
+- work tree: tracked files on disk against HEAD (untracked files are not part of it).
+- `A..B`: commits reachable from B and not from A; net change = tree of A -> tree of B.
+- `A...B`: the same commits (B's side since the merge base); net change = merge-base -> B.
+- `REV`: that one commit against its parent(s).
+- push: per ref, the commits new to the repository (`rev-list NEW --not --all`, or the
+  exclusions the caller gives, e.g. `--remotes=origin` for pre-push); net change = the
+  ref's old tip (or, for a new ref, where its new history forks from known history) -> the
+  new tip. Deleted refs and refs with no new commits have nothing to check.
+- A merge commit contributes only what differs from ALL its parents: its files are those
+  changed against every parent, its added lines those added against every parent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from agent_guard.changes.diffparse import DIFF_FLAGS, LOG_FORMAT, StreamReader, read_diff, read_log
+from agent_guard.changes.git import BatchObjectReader, Repository, fsencode, is_oid
+from agent_guard.changes.model import (
+    GITLINK_MODE,
+    SYMLINK_MODE,
+    ChangedFile,
+    ChangeSet,
+    Commit,
+    CommitChange,
+    RefUpdate,
+    Status,
+)
+from agent_guard.errors import GitError, UsageError
+
+
+def _diff(repo: Repository, *args: str) -> list[ChangedFile]:
+    with repo.git.stream(*args) as stdout:
+        return read_diff(StreamReader(stdout))
+
+
+def head_commit(objects: BatchObjectReader) -> str | None:
+    """The commit HEAD points to; None on an unborn branch (before the first commit)."""
+    return objects.resolve_commit("HEAD")
+
+
+def staged_changes(repo: Repository, objects: BatchObjectReader) -> ChangeSet:
+    """The index against HEAD (or the empty tree): what `git commit` would record now."""
+    if repo.bare:
+        raise UsageError("a bare repository has no index: name a revision range")
+    base = head_commit(objects) or repo.empty_tree
+    files = _diff(repo, "diff-index", "--cached", *DIFF_FLAGS, base, "--")
+    return ChangeSet(kind="staged", files=tuple(files), tree=":", base=base)
+
+
+def worktree_changes(repo: Repository, objects: BatchObjectReader) -> ChangeSet:
+    """Tracked files in the work tree against HEAD (staged and unstaged edits together).
+
+    git does not hash work-tree files for this diff (their new id is all zeros), so we hash
+    them here, in process, as blobs (no clean filters run): `WorktreeObjects` serves them.
+    """
+    if repo.root is None:
+        raise UsageError("a bare repository has no work tree: name a revision range")
+    base = head_commit(objects) or repo.empty_tree
+    files = _diff(repo, "diff-index", *DIFF_FLAGS, base, "--")
+    hashed = [_hash_worktree_file(repo, file) for file in files]
+    return ChangeSet(kind="worktree", files=tuple(hashed), tree=None, base=base)
+
+
+def _hash_worktree_file(repo: Repository, file: ChangedFile) -> ChangedFile:
+    if file.status is Status.DELETED or file.new_oid is not None:
+        return file
+    if file.new_mode == GITLINK_MODE:
+        return file
+    data = _read_worktree_blob(repo, file.path, file.new_mode)
+    if data is None:
+        return file
+    return replace(file, new_oid=blob_id(data, repo.object_format))
+
+
+def _read_worktree_blob(repo: Repository, path: str, mode: str | None) -> bytes | None:
+    assert repo.root is not None
+    target = repo.root / path
+    try:
+        if mode == SYMLINK_MODE:
+            return fsencode(os.readlink(target))  # the link text, never what it points to
+        return target.read_bytes()
+    except OSError:
+        return None
+
+
+def blob_id(data: bytes, object_format: str) -> str:
+    """The id git gives `data` as a blob (`git hash-object` without filters)."""
+    digest = hashlib.sha256 if object_format == "sha256" else hashlib.sha1
+    return digest(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class WorktreeObjects:
+    """Blobs by id for a work-tree ChangeSet: hashed work-tree files first, then the store."""
+
+    def __init__(self, repo: Repository, changes: ChangeSet, objects: BatchObjectReader) -> None:
+        self._repo = repo
+        self._objects = objects
+        self._paths = {
+            file.new_oid: (file.path, file.new_mode) for file in changes.files if file.new_oid
+        }
+
+    def read_blob(self, oid: str) -> bytes:
+        found = self._paths.get(oid)
+        if found is not None:
+            data = _read_worktree_blob(self._repo, *found)
+            if data is not None and blob_id(data, self._repo.object_format) == oid:
+                return data
+        return self._objects.read_blob(oid)
+
+
+# -- revisions ---------------------------------------------------------------------------
+
+
+def resolve_commit(repo: Repository, rev: str) -> str:
+    """A user-typed revision -> a commit id (one rev-parse; the text never reaches a shell)."""
+    if not rev:
+        raise UsageError("empty revision")
+    out = repo.git.run(
+        "rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}", ok_codes=(0, 1)
+    )
+    oid = out.decode().strip()
+    if not is_oid(oid, repo.hash_length):
+        raise GitError(f"unknown revision or not a commit: {rev}")
+    return oid
+
+
+def read_commit(objects: BatchObjectReader, oid: str) -> Commit:
+    """A commit's identity and message, read through the batch reader (no process)."""
+    found = objects.read_object(oid)
+    if found is None or found[1] != "commit":
+        raise GitError(f"not a commit: {oid}")
+    head, _, message = found[2].partition(b"\n\n")
+    parents: list[str] = []
+    people = {"author": "", "committer": ""}
+    encoding = "utf-8"
+    for line in head.split(b"\n"):
+        key, _, value = line.partition(b" ")
+        if key == b"parent":
+            parents.append(value.decode("ascii"))
+        elif key in (b"author", b"committer"):
+            text = value.decode("utf-8", "replace")
+            people[key.decode()] = text[: text.rfind(">") + 1] if ">" in text else text
+        elif key == b"encoding":
+            encoding = value.decode("ascii", "replace")
+    try:
+        text = message.decode(encoding, "replace")
+    except LookupError:
+        text = message.decode("utf-8", "replace")
+    return Commit(oid, tuple(parents), people["author"], people["committer"], text)
+
+
+def read_commit_changes(
+    repo: Repository, objects: BatchObjectReader, revs: Sequence[str], *, walk: bool
+) -> list[CommitChange]:
+    """The per-commit changes of `revs` in ONE `git log` process, oldest first.
+
+    `walk=False`: exactly the listed commit ids (in the given order). `walk=True`: `revs` are
+    rev-list arguments (ids and `--not`, `--all`, `--remotes=...`), listed in reverse
+    topological order. A merge is diffed against each parent (`-m`) and reduced to what
+    differs from all of them.
+    """
+    if not revs:
+        return []
+    # git < 2.42 takes no options on --stdin, so a walk passes its arguments (ids and fixed
+    # options only) on the command line; an explicit list of ids goes through stdin.
+    if walk:
+        args: tuple[str, ...] = ("--reverse", "--topo-order", *revs, "--")
+        stdin = b""
+    else:
+        args = ("--no-walk=unsorted", "--stdin")
+        stdin = "".join(f"{rev}\n" for rev in revs).encode()
+    changes: list[CommitChange] = []
+    pending: tuple[str, tuple[str, ...], list[list[ChangedFile]]] | None = None
+
+    def flush() -> None:
+        if pending is not None:
+            oid, _parents, per_parent = pending
+            files = per_parent[0] if len(per_parent) == 1 else merge_contribution(per_parent)
+            changes.append(CommitChange(read_commit(objects, oid), tuple(files)))
+
+    with repo.git.stream(
+        "log", LOG_FORMAT, *DIFF_FLAGS, "-m", "--root", *args, input=stdin
+    ) as stdout:
+        for entry in read_log(StreamReader(stdout)):
+            if pending is not None and pending[0] == entry.oid:
+                pending[2].append(entry.files)
+                continue
+            flush()
+            pending = (entry.oid, entry.parents, [entry.files])
+        flush()
+    return changes
+
+
+def merge_contribution(per_parent: Sequence[Sequence[ChangedFile]]) -> list[ChangedFile]:
+    """What a merge adds beyond all its parents (`diff --cc` semantics, computed directly).
+
+    A path counts only when it differs from every parent; its added lines are those added
+    against every parent (a clean merge adds none). A text file that differs from every
+    parent but has no line new to all of them is a clean merge of both sides: dropped.
+    """
+    by_path = [{file.path: file for file in files} for files in per_parent]
+    result: list[ChangedFile] = []
+    for path, first in by_path[0].items():
+        others = [files.get(path) for files in by_path[1:]]
+        if any(other is None for other in others):
+            continue
+        versions = [first, *(other for other in others if other is not None)]
+        added = frozenset.intersection(*(version.added_lines for version in versions))
+        textual = all(v.status is Status.MODIFIED and not v.binary for v in versions)
+        if textual and not added and all(v.new_mode == v.old_mode for v in versions):
+            continue
+        result.append(replace(first, added_lines=added))
+    return result
+
+
+def range_changes(repo: Repository, objects: BatchObjectReader, spec: str) -> ChangeSet:
+    """`A..B`, `A...B` or a single `REV` (an empty side of a range means HEAD)."""
+    if "..." in spec:
+        left, right = spec.split("...", 1)
+        old, new = resolve_commit(repo, left or "HEAD"), resolve_commit(repo, right or "HEAD")
+        out = repo.git.run("merge-base", old, new, ok_codes=(0, 1)).decode().split()
+        if not out:
+            raise GitError(f"{spec}: the two sides have no common ancestor")
+        base = out[0]
+        commits = read_commit_changes(repo, objects, [new, "--not", old], walk=True)
+    elif ".." in spec:
+        left, right = spec.split("..", 1)
+        base, new = resolve_commit(repo, left or "HEAD"), resolve_commit(repo, right or "HEAD")
+        commits = read_commit_changes(repo, objects, [new, "--not", base], walk=True)
+    else:
+        new = resolve_commit(repo, spec)
+        commits = read_commit_changes(repo, objects, [new], walk=False)
+        commit = commits[0].commit
+        base = commit.parents[0] if commit.parents else repo.empty_tree
+        if len(commit.parents) > 1:  # a merge: its net change is what it adds to all parents
+            return ChangeSet("range", commits[0].files, tuple(commits), new, None, base)
+    files = _diff(repo, "diff-tree", "-r", *DIFF_FLAGS, base, new, "--")
+    return ChangeSet("range", tuple(files), tuple(commits), new, None, base)
+
+
+# -- pushes ------------------------------------------------------------------------------
+
+
+def parse_pre_receive(text: str | bytes, hash_length: int | None = None) -> list[RefUpdate]:
+    """`<old> <new> <ref>` lines (pre-receive, post-receive stdin) -> RefUpdates."""
+    updates: list[RefUpdate] = []
+    for number, line in enumerate(_lines(text), 1):
+        parts = line.split(" ", 2)
+        if len(parts) != 3 or not (is_oid(parts[0], hash_length) and is_oid(parts[1], hash_length)):
+            raise UsageError("expected '<old-id> <new-id> <ref>'", "<stdin>", number)
+        if len(parts[0]) != len(parts[1]):
+            raise UsageError("ids of different lengths", "<stdin>", number)
+        updates.append(RefUpdate(ref=parts[2], old=parts[0], new=parts[1]))
+    return updates
+
+
+def parse_pre_push(text: str | bytes, hash_length: int | None = None) -> list[RefUpdate]:
+    """`<local ref> <local id> <remote ref> <remote id>` lines (pre-push stdin) -> RefUpdates.
+
+    The update is seen from the remote: `ref` is the remote ref, `old` its current id there
+    (zeros when it is created), `new` the local id pushed (zeros when it is deleted).
+    """
+    updates: list[RefUpdate] = []
+    for number, line in enumerate(_lines(text), 1):
+        parts = line.split(" ")
+        if len(parts) != 4 or not (is_oid(parts[1], hash_length) and is_oid(parts[3], hash_length)):
+            raise UsageError(
+                "expected '<local-ref> <local-id> <remote-ref> <remote-id>'", "<stdin>", number
+            )
+        updates.append(RefUpdate(ref=parts[2], old=parts[3], new=parts[1]))
+    return updates
+
+
+def _lines(text: str | bytes) -> Iterable[str]:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "surrogateescape")
+    return (line.rstrip("\r") for line in text.split("\n") if line.strip())
+
+
+def push_changes(
+    repo: Repository,
+    objects: BatchObjectReader,
+    updates: Sequence[RefUpdate],
+    *,
+    exclude: Sequence[str] = ("--all",),
+) -> list[ChangeSet]:
+    """One ChangeSet per pushed ref that brings new commits (deletions have nothing to check).
+
+    `exclude` are the rev-list arguments naming what the repository already has: `--all`
+    in pre-receive (the refs are not updated yet, and the quarantined objects are not
+    reachable from any ref), `--remotes=<remote>` in pre-push. A commit pushed on two refs
+    is judged once (with the first ref). Processes: one rev-list and one diff-tree per ref,
+    one `git log` for all commits, plus the shared cat-file reader.
+    """
+    seen: set[str] = set()
+    plans: list[tuple[RefUpdate, str, list[str]]] = []
+    for update in updates:
+        if update.deleted:
+            continue
+        tip = objects.resolve_commit(update.new)
+        if tip is None:  # a tag of a tree or blob: no commits, no code
+            continue
+        out = repo.git.run("rev-list", "--topo-order", "--reverse", tip, "--not", *exclude)
+        new = [oid for oid in out.decode().split() if oid not in seen]
+        seen.update(new)
+        plans.append((update, tip, new))
+    all_new = [oid for _, _, new in plans for oid in new]
+    by_oid = {
+        change.commit.oid: change
+        for change in read_commit_changes(repo, objects, all_new, walk=False)
+    }
+    result: list[ChangeSet] = []
+    for update, tip, new in plans:
+        if not new:
+            continue
+        commits = tuple(by_oid[oid] for oid in new)
+        base = _push_base(repo, objects, update, tip, by_oid)
+        files = _diff(repo, "diff-tree", "-r", *DIFF_FLAGS, base, tip, "--")
+        result.append(ChangeSet("push", tuple(files), commits, tip, update, base))
+    return result
+
+
+def _push_base(
+    repo: Repository,
+    objects: BatchObjectReader,
+    update: RefUpdate,
+    tip: str,
+    new: dict[str, CommitChange],
+) -> str:
+    """What the net change of a ref is measured against.
+
+    An updated ref: its old tip (peeled), so a force push is judged against what the
+    repository had. A new ref: the first known commit on the first-parent line of the tip,
+    i.e. where its new history forks off; the empty tree when all of it is new.
+    """
+    if not update.created:
+        old = objects.resolve_commit(update.old)
+        if old is not None:
+            return old
+    current = tip
+    while current in new:
+        parents = new[current].commit.parents
+        if not parents:
+            return repo.empty_tree
+        current = parents[0]
+    return current

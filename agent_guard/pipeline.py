@@ -1,0 +1,192 @@
+"""The one straight line every entry point runs: changes -> policy -> engine -> verdict.
+
+`agent-guard diff` calls `diff()`. The hooks compose the same steps with their own inputs
+(the staged change, a push read from stdin, a policy read from a trusted tree, approvals):
+
+    repo = open_repository(".")
+    with repo.objects() as objects:
+        changesets = push_changes(repo, objects, parse_pre_receive(stdin), exclude=("--all",))
+        policy = load(repo, source=TreeSource(CommitTreeReader(repo.git, objects, ref_tip)))
+        verdict = evaluate(repo, objects, changesets, policy, approvals=..., fail_on=...)
+    render(verdict, "text", sys.stdout, color=False)
+
+Nothing here prints; the command renders the verdict. Caches live in `<git-dir>/agent-guard/`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agent_guard.changes.git import (
+    BatchObjectReader,
+    CommitTreeReader,
+    IndexTreeReader,
+    Repository,
+    WorktreeReader,
+    open_repository,
+)
+from agent_guard.changes.model import ChangeSet, ObjectReader, TreeReader
+from agent_guard.changes.sources import (
+    WorktreeObjects,
+    range_changes,
+    staged_changes,
+    worktree_changes,
+)
+from agent_guard.engine import EngineOptions, RunCache, run
+from agent_guard.model import Severity
+from agent_guard.policy.model import Policy
+from agent_guard.verdict import NO_APPROVALS, Approvals, Verdict, decide
+
+if TYPE_CHECKING:
+    from agent_guard.policy.load import PolicySource
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "DiffRequest",
+    "TreeSource",
+    "diff",
+    "evaluate",
+    "load",
+    "objects_for",
+    "open_repository",
+    "tree_for",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DiffRequest:
+    """What `agent-guard diff` was asked: which change, which policy files, how strict.
+
+    `target` is None for the staged change, "WORKTREE" for the work tree, else a revision
+    (`REV`, `A..B`, `A...B`).
+    """
+
+    target: str | None = None
+    config: Path | None = None
+    rules: tuple[Path, ...] | None = None
+    all_lines: bool = False
+    fail_on: Severity = Severity.ERROR
+
+
+WORKTREE = "WORKTREE"
+
+
+class TreeSource:
+    """A PolicySource over any TreeReader (a commit's tree, the index): for bare repositories
+    and for the server, which reads the policy from the ref's current tip."""
+
+    def __init__(self, tree: TreeReader) -> None:
+        self._tree = tree
+
+    def read(self, path: str) -> bytes | None:
+        return self._tree.read(path)
+
+    def paths(self, patterns: Sequence[str]) -> list[str]:
+        from agent_guard.policy.load import matches_pattern
+
+        return sorted(
+            path
+            for path in self._tree.paths()
+            if any(matches_pattern(pattern, path) for pattern in patterns)
+        )
+
+
+def load(
+    repo: Repository,
+    *,
+    config: Path | None = None,
+    rules: Sequence[Path] | None = None,
+    source: PolicySource | None = None,
+    objects: BatchObjectReader | None = None,
+) -> Policy:
+    """The repository's compiled policy (cached in `<git-dir>/agent-guard/`).
+
+    From the work tree by default; a bare repository reads it from HEAD's tree (`objects`
+    needed), unless the caller passes its own `source` (e.g. `TreeSource` of a ref's tip).
+    """
+    from agent_guard.policy.load import load_policy
+
+    root = repo.root or repo.git_dir
+    source_: PolicySource | None = source
+    if source is None and repo.root is None and objects is not None:
+        head = objects.resolve_commit("HEAD")
+        if head is not None:
+            source_ = TreeSource(CommitTreeReader(repo.git, objects, head))
+    return load_policy(
+        root,
+        config=config,
+        rules=rules,
+        source=source_,
+        cache_dir=repo.cache_dir,
+    )
+
+
+def objects_for(repo: Repository, changes: ChangeSet, objects: BatchObjectReader) -> ObjectReader:
+    """Where a ChangeSet's blobs are read: the store, or the work tree for a work-tree diff."""
+    if changes.kind == "worktree":
+        return WorktreeObjects(repo, changes, objects)
+    return objects
+
+
+def tree_for(repo: Repository, changes: ChangeSet, objects: BatchObjectReader) -> TreeReader | None:
+    """The new state of a ChangeSet, for checks that read files beyond the diff."""
+    if changes.kind == "staged":
+        return IndexTreeReader(repo.git, objects)
+    if changes.kind == "worktree" and repo.root is not None:
+        return WorktreeReader(repo.git, repo.root)
+    if changes.tree is not None:
+        return CommitTreeReader(repo.git, objects, changes.tree)
+    return None
+
+
+def changes_for(
+    repo: Repository, objects: BatchObjectReader, target: str | None
+) -> list[ChangeSet]:
+    """The ChangeSets `agent-guard diff [TARGET]` checks (staged when TARGET is None)."""
+    if target is None:
+        return [staged_changes(repo, objects)]
+    if target == WORKTREE:
+        return [worktree_changes(repo, objects)]
+    return [range_changes(repo, objects, target)]
+
+
+def evaluate(
+    repo: Repository,
+    objects: BatchObjectReader,
+    changesets: Sequence[ChangeSet],
+    policy: Policy,
+    *,
+    approvals: Approvals = NO_APPROVALS,
+    options: EngineOptions | None = None,
+    fail_on: Severity = Severity.ERROR,
+) -> Verdict:
+    """Run the engine on every ChangeSet (one shared per-blob cache) and decide."""
+    options = options or EngineOptions(cache_dir=repo.cache_dir)
+    cache = RunCache()
+    findings = []
+    for changes in changesets:
+        findings += run(
+            changes,
+            policy,
+            objects_for(repo, changes, objects),
+            tree_for(repo, changes, objects),
+            options,
+            cache,
+        )
+    unique = sorted(set(findings), key=lambda f: (*f.sort_key, f.commit or ""))
+    return decide(unique, approvals, fail_on, approvers=policy.escalation.approvers)
+
+
+def diff(request: DiffRequest, cwd: Path | str = ".") -> Verdict:
+    """`agent-guard diff`: open the repository, build the change, load the policy, judge."""
+    repo = open_repository(cwd)
+    with repo.objects() as objects:
+        changesets = changes_for(repo, objects, request.target)
+        policy = load(repo, config=request.config, rules=request.rules, objects=objects)
+        options = EngineOptions(all_lines=request.all_lines, cache_dir=repo.cache_dir)
+        return evaluate(repo, objects, changesets, policy, options=options, fail_on=request.fail_on)

@@ -1,0 +1,34 @@
+"""Reports: one module per output format, each a `write(verdict, stream, color)` function.
+
+`render(verdict, fmt, stream, color)` picks the module by name and imports only that one.
+`color=None` means: colour when `stream` is a terminal and NO_COLOR is not set.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import TextIO
+
+from agent_guard.errors import UsageError
+from agent_guard.verdict import Verdict
+
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github")
+
+
+def use_color(stream: TextIO, color: bool | None) -> bool:
+    """Explicit choice wins; otherwise a terminal without NO_COLOR (https://no-color.org)."""
+    if color is not None:
+        return color
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def render(verdict: Verdict, fmt: str, stream: TextIO, color: bool | None = None) -> None:
+    """Write `verdict` to `stream` in format `fmt` (one of FORMATS)."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    module = importlib.import_module(f"agent_guard.report.{fmt}")
+    module.write(verdict, stream, use_color(stream, color))

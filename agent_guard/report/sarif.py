@@ -1,0 +1,119 @@
+"""The SARIF 2.1.0 report, for code-scanning upload (e.g. GitHub's upload-sarif action).
+
+One run; the driver lists every check of the registry as a rule (id = code, name = slug).
+`escalate` and `error` map to level "error", `warning` to "warning", `advisory` to "note";
+the agent-guard severity, commit and rule quote travel in `properties`. An approved
+escalation carries an accepted external suppression. Paths are relative URIs against
+%SRCROOT%, percent-encoded (a name with spaces or non-UTF-8 bytes stays a valid URI).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+from urllib.parse import quote
+
+from agent_guard import __version__
+from agent_guard.checks.registry import CHECKS
+from agent_guard.model import Finding, Severity
+from agent_guard.verdict import Verdict
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {
+    Severity.ESCALATE: "error",
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.ADVISORY: "note",
+}
+_RULE_INDEX = {info.code: index for index, info in enumerate(CHECKS)}
+
+
+def uri(path: str) -> str:
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
+
+
+def _result(finding: Finding) -> dict[str, object]:
+    text = finding.message
+    if finding.rule is not None:
+        text += f'\nRule ({finding.rule.file}:{finding.rule.line}): "{finding.rule.text}"'
+    text += f"\nNext: {finding.fix}"
+    region: dict[str, object] = {
+        "startLine": max(finding.line, 1),
+        "startColumn": max(finding.column, 1),
+    }
+    if finding.source is not None:
+        region["snippet"] = {"text": finding.source}
+    properties: dict[str, object] = {"severity": finding.severity.value, "check": finding.check}
+    if finding.commit:
+        properties["commit"] = finding.commit
+    if finding.rule is not None:
+        properties["rule"] = {
+            "file": finding.rule.file,
+            "line": finding.rule.line,
+            "text": finding.rule.text,
+        }
+    result: dict[str, object] = {
+        "ruleId": finding.code,
+        "level": _LEVEL[finding.severity],
+        "message": {"text": text},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(finding.path), "uriBaseId": "%SRCROOT%"},
+                    "region": region,
+                }
+            }
+        ],
+        "partialFingerprints": {
+            "agentGuard/v1": f"{finding.code}:{uri(finding.path)}:{finding.line}",
+        },
+        "properties": properties,
+    }
+    if finding.code in _RULE_INDEX:
+        result["ruleIndex"] = _RULE_INDEX[finding.code]
+    if finding.approved:
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "state": "accepted",
+                "justification": f"escalation approved by {finding.approved_by or 'an approver'}",
+            }
+        ]
+    return result
+
+
+def report(verdict: Verdict) -> dict[str, object]:
+    rules = [
+        {
+            "id": info.code,
+            "name": info.slug,
+            "shortDescription": {"text": info.summary},
+            "defaultConfiguration": {"level": _LEVEL[info.default_severity]},
+            "properties": {"family": info.family, "severity": info.default_severity.value},
+        }
+        for info in CHECKS
+    ]
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "agent-guard",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(finding) for finding in verdict.findings],
+                "properties": {"verdict": "blocked" if verdict.blocked else "passed"},
+            }
+        ],
+    }
+
+
+def write(verdict: Verdict, stream: TextIO, color: bool) -> None:
+    json.dump(report(verdict), stream, indent=2, ensure_ascii=True)
+    stream.write("\n")
