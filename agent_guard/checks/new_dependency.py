@@ -1,0 +1,381 @@
+"""new-dependency (AG203): a new third-party library without a stated reason.
+
+What it does
+    Reports an added import of a top-level module that is not in the standard library
+    (`sys.stdlib_module_names`), not part of the repository, and not declared in any
+    dependency list of the tree: `pyproject.toml` (`[project]` dependencies and
+    optional-dependencies, `[dependency-groups]`, Poetry's and PDM's tables, uv's
+    dev-dependencies) or `requirements*.txt`. Import names are mapped to distribution names
+    where they differ (`yaml` -> PyYAML, `PIL` -> Pillow, `sklearn` -> scikit-learn, ...; the
+    `distributions` option adds more, and installed packages are asked through
+    `importlib.metadata.packages_distributions()`).
+
+    Also reports a line added to one of those dependency lists that names a distribution the
+    list did not have before. A commit whose message carries a `Dependency-Justification:`
+    trailer (the `trailer` option) has given the reason, and is not reported.
+
+Why is this bad
+    Every library is code you did not review, a licence, a supply-chain risk and an upgrade
+    you will have to make. The rules prefer the standard library and ask for a reason when
+    a task cannot reasonably be done without a new library; an undeclared import also
+    breaks on the next fresh install.
+
+Example
+    ```python
+    import requests          # requests is declared nowhere
+
+    def ping(url: str) -> int:
+        return requests.get(url, timeout=5).status_code
+    ```
+
+Fix
+    Use the standard library when it does the job (`urllib.request` here). When the library
+    is needed, declare it in pyproject.toml and say why in the commit message:
+    ```
+    Dependency-Justification: httpx: we need an async HTTP client; urllib blocks the loop
+    ```
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from agent_guard.changes.model import ChangeSet, TreeReader
+from agent_guard.checks.base import make_finding
+from agent_guard.checks.importgraph import Edge, ModuleIndex
+from agent_guard.model import Finding
+from agent_guard.policy.model import CheckSettings
+
+log = logging.getLogger(__name__)
+
+OPTIONS: dict[str, object] = {
+    # import name -> distribution name(s), for names the built-in table does not know
+    "distributions": {},
+    # top-level import names never reported (vendored or provided by the platform)
+    "ignore": [],
+    # the commit trailer that states the reason for a new dependency
+    "trailer": "Dependency-Justification",
+}
+
+# Import names whose distribution is called differently (the common cases).
+KNOWN_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    "yaml": ("PyYAML",),
+    "PIL": ("Pillow",),
+    "sklearn": ("scikit-learn",),
+    "skimage": ("scikit-image",),
+    "bs4": ("beautifulsoup4",),
+    "cv2": ("opencv-python", "opencv-python-headless", "opencv-contrib-python"),
+    "dateutil": ("python-dateutil",),
+    "dotenv": ("python-dotenv",),
+    "jwt": ("PyJWT",),
+    "jose": ("python-jose",),
+    "multipart": ("python-multipart",),
+    "magic": ("python-magic",),
+    "git": ("GitPython",),
+    "OpenSSL": ("pyOpenSSL",),
+    "Crypto": ("pycryptodome", "pycrypto"),
+    "Cryptodome": ("pycryptodomex",),
+    "nacl": ("PyNaCl",),
+    "serial": ("pyserial",),
+    "usb": ("pyusb",),
+    "zmq": ("pyzmq",),
+    "attr": ("attrs",),
+    "psycopg2": ("psycopg2-binary", "psycopg2"),
+    "MySQLdb": ("mysqlclient",),
+    "grpc": ("grpcio",),
+    "google.protobuf": ("protobuf",),
+    "websocket": ("websocket-client",),
+    "kafka": ("kafka-python",),
+    "telegram": ("python-telegram-bot",),
+    "docx": ("python-docx",),
+    "pptx": ("python-pptx",),
+    "slugify": ("python-slugify",),
+    "fitz": ("PyMuPDF",),
+    "socks": ("PySocks",),
+    "pkg_resources": ("setuptools",),
+    "_pytest": ("pytest",),
+    "win32api": ("pywin32",),
+    "ldap": ("python-ldap",),
+    "Bio": ("biopython",),
+    "jinja2": ("Jinja2",),
+    "markdown": ("Markdown",),
+    "mpl_toolkits": ("matplotlib",),
+    "lxml": ("lxml",),
+}
+
+_NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+_EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def normalize(name: str) -> str:
+    """PEP 503 normalisation: `Foo_Bar.baz` and `foo-bar-baz` are the same distribution."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def is_manifest(path: str) -> bool:
+    """True for the files that declare dependencies: pyproject.toml, requirements*.txt."""
+    directory, _, name = path.rpartition("/")
+    if name == "pyproject.toml":
+        return True
+    if name.startswith("requirements") and name.endswith((".txt", ".in")):
+        return True
+    return directory.rpartition("/")[2] == "requirements" and name.endswith((".txt", ".in"))
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    name: str  # the distribution as written
+    line: int
+
+
+def requirement_name(requirement: str) -> str | None:
+    """The distribution a PEP 508 requirement or requirements.txt line names."""
+    egg = _EGG.search(requirement)
+    if egg:
+        return egg.group(1)
+    stripped = requirement.strip()
+    if not stripped or stripped.startswith(("-", "#", ".", "/")) or "://" in stripped:
+        return None
+    match = _NAME.match(stripped)
+    return match.group(1) if match else None
+
+
+def parse_requirements(text: str) -> list[Dependency]:
+    found: list[Dependency] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split(" #", 1)[0].strip()
+        if line.startswith(("-e ", "--editable")):
+            egg = _EGG.search(line)
+            if egg:
+                found.append(Dependency(egg.group(1), number))
+            continue
+        name = requirement_name(line)
+        if name:
+            found.append(Dependency(name, number))
+    return found
+
+
+def parse_pyproject(text: str) -> list[Dependency]:
+    """Every distribution a pyproject.toml declares, with the line that declares it."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        log.debug("pyproject.toml not parsed for dependencies: %s", error)
+        return []
+    requirements: list[str] = []
+    keys: list[str] = []
+    project = _table(data, "project")
+    requirements += _strings(project.get("dependencies"))
+    for group in _table(project, "optional-dependencies").values():
+        requirements += _strings(group)
+    for group in _table(data, "dependency-groups").values():
+        requirements += _strings(group)
+    tool = _table(data, "tool")
+    poetry = _table(tool, "poetry")
+    keys += list(_table(poetry, "dependencies")) + list(_table(poetry, "dev-dependencies"))
+    for group in _table(poetry, "group").values():
+        if isinstance(group, dict):
+            keys += list(_table(group, "dependencies"))
+    for group in _table(_table(tool, "pdm"), "dev-dependencies").values():
+        requirements += _strings(group)
+    requirements += _strings(_table(tool, "uv").get("dev-dependencies"))
+    lines = text.splitlines()
+    found: list[Dependency] = []
+    for requirement in requirements:
+        name = requirement_name(requirement)
+        if name:
+            found.append(Dependency(name, _line_of_string(lines, requirement)))
+    for key in keys:
+        if key.lower() != "python":
+            found.append(Dependency(key, _line_of_key(lines, key)))
+    return found
+
+
+def _table(data: Mapping[str, object], key: str) -> dict[str, object]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _line_of_string(lines: Sequence[str], value: str) -> int:
+    for quoted in (f'"{value}"', f"'{value}'"):
+        for number, line in enumerate(lines, start=1):
+            if quoted in line:
+                return number
+    return 0
+
+
+def _line_of_key(lines: Sequence[str], key: str) -> int:
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(lines, start=1):
+        if pattern.match(line):
+            return number
+    return 0
+
+
+def parse_manifest(path: str, data: bytes) -> list[Dependency]:
+    text = data.decode("utf-8", "replace")
+    return parse_pyproject(text) if path.endswith(".toml") else parse_requirements(text)
+
+
+@functools.cache
+def _installed_distributions() -> Mapping[str, list[str]]:
+    """Import name -> distributions installed here (slow: scans every installed package)."""
+    from importlib.metadata import packages_distributions
+
+    return packages_distributions()
+
+
+def distributions_for(top: str, extra: Mapping[str, object], *, installed: bool) -> set[str]:
+    """The normalised distribution names that may provide the import name `top`.
+
+    `installed` also asks the environment (`packages_distributions()` reads every installed
+    package's metadata: ~0.3 s), so callers try without it first.
+    """
+    names = {normalize(top)}
+    names.update(normalize(name) for name in KNOWN_DISTRIBUTIONS.get(top, ()))
+    mapped = extra.get(top)
+    if isinstance(mapped, str):
+        names.add(normalize(mapped))
+    elif isinstance(mapped, list | tuple):
+        names.update(normalize(str(name)) for name in mapped)
+    if installed:
+        names.update(normalize(name) for name in _installed_distributions().get(top, ()))
+    return names
+
+
+class DeclaredDependencies:
+    """The distributions the tree's dependency lists declare, read when first asked."""
+
+    def __init__(self, tree: TreeReader, paths: Iterable[str]) -> None:
+        self._tree = tree
+        self._paths = [path for path in paths if is_manifest(path)]
+        self._names: set[str] | None = None
+
+    def names(self) -> set[str]:
+        if self._names is None:
+            names: set[str] = set()
+            for path in self._paths:
+                data = self._tree.read(path)
+                if data is not None:
+                    names.update(normalize(dep.name) for dep in parse_manifest(path, data))
+            self._names = names
+        return self._names
+
+
+def justified(changes: ChangeSet, path: str, trailer: str) -> bool:
+    """True when a commit that changed `path` gives the reason in a `trailer:` line."""
+    pattern = re.compile(rf"^{re.escape(trailer)}:\s*\S", re.IGNORECASE | re.MULTILINE)
+    for change in changes.commits:
+        if any(path in changed.paths for changed in change.files) and pattern.search(
+            change.commit.message
+        ):
+            return True
+    return False
+
+
+def _trailer(settings: CheckSettings) -> str:
+    value = settings.options.get("trailer", OPTIONS["trailer"])
+    return value if isinstance(value, str) and value else "Dependency-Justification"
+
+
+def check_imports(
+    index: ModuleIndex,
+    declared: DeclaredDependencies,
+    settings: CheckSettings,
+    changes: ChangeSet,
+    path: str,
+    added: Sequence[Edge],
+) -> list[Finding]:
+    """Added imports of third-party modules that no dependency list declares."""
+    ignore = settings.options.get("ignore", ())
+    ignored = {str(name) for name in ignore} if isinstance(ignore, list | tuple) else set()
+    extra = settings.options.get("distributions", {})
+    mapping: Mapping[str, object] = extra if isinstance(extra, dict) else {}
+    directory = path.rpartition("/")[0]
+    siblings = directory + "/" if directory else ""
+    findings: list[Finding] = []
+    reported: set[str] = set()
+    for edge in added:
+        top = edge.module.partition(".")[0]
+        if not top or top in reported or top in ignored or edge.target is not None:
+            continue
+        if top in sys.stdlib_module_names or index.is_first_party(top):
+            continue
+        # A script's own directory is on sys.path: `import helpers` next to helpers.py.
+        if f"{siblings}{top}.py" in index.files or f"{siblings}{top}" in index.dirs:
+            continue
+        if justified(changes, path, _trailer(settings)):
+            continue
+        if distributions_for(top, mapping, installed=False) & declared.names():
+            continue
+        if distributions_for(top, mapping, installed=True) & declared.names():
+            continue
+        reported.add(top)
+        findings.append(_import_finding(settings, path, edge, top))
+    return findings
+
+
+def _import_finding(settings: CheckSettings, path: str, edge: Edge, top: str) -> Finding:
+    distribution = KNOWN_DISTRIBUTIONS.get(top, (top,))[0]
+    trailer = _trailer(settings)
+    return make_finding(
+        settings,
+        path,
+        edge.line,
+        edge.column,
+        f"`{top}` is a new third-party dependency: not in the standard library, not part of "
+        "this repository, and declared in no pyproject.toml or requirements*.txt; the rules "
+        "ask for a reason before adding a library",
+        f"Use the standard library if it can do this. If `{top}` is needed, declare "
+        f"`{distribution}` in pyproject.toml and give the reason in a "
+        f"`{trailer}: {distribution}: <why>` commit trailer.",
+        extra=(("dependency", distribution),),
+    )
+
+
+def check_manifest(
+    settings: CheckSettings,
+    changes: ChangeSet,
+    path: str,
+    added_lines: frozenset[int],
+    new: bytes,
+    old: bytes | None,
+) -> list[Finding]:
+    """Added lines of a dependency list that name a distribution it did not declare before.
+
+    Without the old blob, every dependency on an added line counts as new (a version bump
+    then reads as a new dependency; the engine passes the old blob when it has one).
+    """
+    before = {normalize(dep.name) for dep in parse_manifest(path, old)} if old else set()
+    trailer = _trailer(settings)
+    findings: list[Finding] = []
+    for dep in parse_manifest(path, new):
+        if dep.line not in added_lines or normalize(dep.name) in before:
+            continue
+        if justified(changes, path, trailer):
+            break
+        findings.append(
+            make_finding(
+                settings,
+                path,
+                dep.line,
+                1,
+                f"adds the dependency `{dep.name}`; the rules prefer the standard library and "
+                "ask for a reason before adding a library",
+                f"Give the reason in a `{trailer}: {dep.name}: <why>` commit trailer, or do "
+                "without the library.",
+                extra=(("dependency", dep.name),),
+            )
+        )
+    return findings
