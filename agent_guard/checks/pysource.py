@@ -53,7 +53,11 @@ def decode(data: bytes) -> str:
         raise SourceError(f"cannot detect the source encoding: {error.msg}") from None
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as error:
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise SourceError(f"cannot decode as {encoding}: {error.reason}", line, column) from None
+    except LookupError as error:
         raise SourceError(f"cannot decode as {encoding}: {error}") from None
     return text.removeprefix("\ufeff")
 
@@ -62,10 +66,15 @@ def parse(text: str, path: str) -> ast.Module:
     """Parse once; syntax errors, null bytes and too-deep nesting become a SourceError."""
     try:
         return ast.parse(text, filename=path)
-    except SyntaxError as error:
-        raise SourceError(error.msg, error.lineno or 1, error.offset or 1) from None
-    except ValueError as error:  # source code string cannot contain null bytes
-        raise SourceError(str(error)) from None
+    except (SyntaxError, ValueError) as error:  # ValueError: null bytes, before 3.12
+        message = error.msg if isinstance(error, SyntaxError) else str(error)
+        line = getattr(error, "lineno", None) or 1
+        column = getattr(error, "offset", None) or 1
+        null = text.find("\0") if line == 1 and column == 1 else -1
+        if null >= 0:  # point at the first null byte, which CPython does not locate
+            line = text.count("\n", 0, null) + 1
+            column = null - text.rfind("\n", 0, null)
+        raise SourceError(message, line, column) from None
     except (RecursionError, MemoryError):
         raise SourceError("too deeply nested to parse") from None
 

@@ -1,0 +1,99 @@
+"""missing-annotation (AG106): a function without parameter or return annotations.
+
+## What it does
+Reports each function and method that lacks an annotation on a parameter (`*args` and
+`**kwargs` included; not the first parameter `self`/`cls` of a method, and not
+`_`-prefixed dummies when the option `allow_dummy_args` is true) or on its return
+(`__init__` is exempt: it always returns None). Lambdas are not reported (they cannot be
+annotated). One finding per function, at its `def`, listing everything missing.
+
+## Why is this bad?
+Annotations are the documentation a type checker verifies. A function without them accepts
+and returns anything as far as tools are concerned, so mistakes at its call sites go
+unnoticed, and the next reader has to read the body to learn what it takes. The rule file
+lists "introducing implicit or undocumented types" as a top mistake.
+
+## Example
+```python
+def find_user(session, user_id, active=True):
+    ...
+```
+
+## Fix
+Annotate every parameter and the return type:
+```python
+def find_user(session: Session, user_id: int, active: bool = True) -> User | None:
+    ...
+```
+The finding covers the signature only (decorators to the line before the body), so editing
+the body of an old unannotated function does not report it.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from agent_guard.checks.python import Check, ScopeKind, option, signature_scope
+from agent_guard.policy.model import CheckSettings
+
+OPTIONS: dict[str, object] = {"allow_dummy_args": False}
+
+_STATIC = frozenset({"builtins.staticmethod", "staticmethod"})
+
+
+class MissingAnnotation(Check[bool]):
+    slug = "missing-annotation"
+
+    @classmethod
+    def configure(cls, settings: CheckSettings) -> bool:
+        return bool(option(settings, OPTIONS, "allow_dummy_args"))
+
+    def _check(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        args = node.args
+        params = [*args.posonlyargs, *args.args]
+        if params and self.walk.scope.kind == ScopeKind.CLASS and not self._static(node):
+            params = params[1:]  # self / cls
+        if args.vararg is not None:
+            params.append(args.vararg)
+        params.extend(args.kwonlyargs)
+        if args.kwarg is not None:
+            params.append(args.kwarg)
+        missing = [
+            self._shown(arg, args)
+            for arg in params
+            if arg.annotation is None and not (self.config and arg.arg.startswith("_"))
+        ]
+        no_return = node.returns is None and node.name != "__init__"
+        if not missing and not no_return:
+            return
+        parts = []
+        if missing:
+            parts.append("parameter" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
+        if no_return:
+            parts.append("the return type")
+        self.report(
+            node,
+            f"`{node.name}` is missing annotations: {' and '.join(parts)}",
+            "annotate every parameter and the return type (`-> None` when it returns nothing)",
+            scope=signature_scope(node),
+        )
+
+    def _static(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        for decorator in node.decorator_list:
+            if isinstance(decorator, ast.Name) and self.walk.qualified_name(decorator) in _STATIC:
+                return True
+        return False
+
+    @staticmethod
+    def _shown(arg: ast.arg, args: ast.arguments) -> str:
+        if arg is args.vararg:
+            return f"`*{arg.arg}`"
+        if arg is args.kwarg:
+            return f"`**{arg.arg}`"
+        return f"`{arg.arg}`"
+
+    enter_FunctionDef = _check
+    enter_AsyncFunctionDef = _check
+
+
+CHECK = MissingAnnotation

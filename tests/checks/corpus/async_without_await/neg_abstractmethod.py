@@ -1,0 +1,7 @@
+import abc
+
+
+class Store(abc.ABC):
+    @abc.abstractmethod
+    async def get(self, key):
+        return key

@@ -1,0 +1,2 @@
+async def collect(stream):
+    return [item async for item in stream]

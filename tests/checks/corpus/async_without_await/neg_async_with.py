@@ -1,0 +1,3 @@
+async def locked(lock):
+    async with lock:
+        return True

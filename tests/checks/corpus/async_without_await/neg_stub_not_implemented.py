@@ -1,0 +1,4 @@
+class Handler:
+    async def handle(self, event):
+        """Handle the event."""
+        raise NotImplementedError

@@ -1,0 +1,3 @@
+class Base:
+    async def close(self):
+        pass

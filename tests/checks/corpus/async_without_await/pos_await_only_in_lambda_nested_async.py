@@ -1,0 +1,5 @@
+async def outer(items):  # expect: AG105
+    class Local:
+        async def go(self):
+            return await items
+    return Local

@@ -1,0 +1,3 @@
+class Repo:
+    async def count(self):  # expect: AG105
+        return 0

@@ -1,0 +1,4 @@
+async def copy(src, dst):  # expect: AG105
+    with open(src) as handle:
+        for line in handle:
+            dst.write(line)

@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def poll():
+    await asyncio.sleep(1)

@@ -1,0 +1,3 @@
+async def read(store, name):
+    open = store.open
+    return await open(name)

@@ -1,0 +1,7 @@
+import time
+
+
+async def poll():
+    def blocking():
+        time.sleep(1)
+    return blocking

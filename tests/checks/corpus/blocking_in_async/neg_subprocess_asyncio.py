@@ -1,0 +1,6 @@
+import asyncio
+
+
+async def build():
+    proc = await asyncio.create_subprocess_exec("make")
+    return await proc.wait()

@@ -1,0 +1,6 @@
+import asyncio
+import time
+
+
+async def poll():
+    await asyncio.to_thread(time.sleep, 1)

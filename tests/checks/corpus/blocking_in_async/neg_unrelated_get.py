@@ -1,0 +1,2 @@
+async def lookup(cache, key):
+    return cache.get(key)

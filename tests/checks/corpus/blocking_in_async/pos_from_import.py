@@ -1,0 +1,5 @@
+from time import sleep
+
+
+async def poll():
+    sleep(2)  # expect: AG104

@@ -1,0 +1,5 @@
+import httpx
+
+
+async def load(url):
+    return httpx.get(url)  # expect: AG104

@@ -1,0 +1,3 @@
+async def poll():
+    import time
+    time.sleep(1)  # expect: AG104

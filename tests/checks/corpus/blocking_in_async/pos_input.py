@@ -1,0 +1,2 @@
+async def ask():
+    return input("name? ")  # expect: AG104

@@ -1,0 +1,3 @@
+async def read_config(path):
+    with open(path) as handle:  # expect: AG104
+        return handle.read()

@@ -1,0 +1,7 @@
+import subprocess
+
+
+async def build():
+    subprocess.run(["make"], check=True)  # expect: AG104
+    proc = subprocess.Popen(["ls"])  # expect: AG104
+    return proc

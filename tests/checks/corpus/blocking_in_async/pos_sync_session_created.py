@@ -1,0 +1,6 @@
+from sqlalchemy.orm import Session
+
+
+async def users(engine):
+    with Session(engine) as session:
+        return session.query(object).all()  # expect: AG104

@@ -1,0 +1,6 @@
+from urllib.request import urlopen
+
+
+async def load(url):
+    with urlopen(url) as response:  # expect: AG104
+        return response.read()

@@ -1,0 +1,5 @@
+def run(job, log):
+    try:
+        job()
+    except Exception:
+        log.exception("job failed")

@@ -1,0 +1,8 @@
+from logging import exception
+
+
+def run(job):
+    try:
+        job()
+    except Exception:
+        exception("job failed")

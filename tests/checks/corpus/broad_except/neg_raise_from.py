@@ -1,0 +1,9 @@
+class JobError(Exception):
+    pass
+
+
+def run(job):
+    try:
+        job()
+    except Exception as error:
+        raise JobError("job failed") from error

@@ -1,0 +1,5 @@
+def run(job):
+    try:
+        job()
+    except Exception as error:
+        raise error

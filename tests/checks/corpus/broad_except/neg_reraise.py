@@ -1,0 +1,10 @@
+def run(job):
+    try:
+        job()
+    except Exception:
+        cleanup()
+        raise
+
+
+def cleanup():
+    return None

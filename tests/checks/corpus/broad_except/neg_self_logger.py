@@ -1,0 +1,6 @@
+class Service:
+    def run(self, job):
+        try:
+            job()
+        except Exception:
+            self.logger.exception("job failed")

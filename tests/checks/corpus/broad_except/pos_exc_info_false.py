@@ -1,0 +1,8 @@
+import logging
+
+
+def run(job):
+    try:
+        job()
+    except Exception:  # expect: AG103
+        logging.error("failed", exc_info=False)

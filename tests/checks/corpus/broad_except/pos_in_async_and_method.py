@@ -1,0 +1,7 @@
+class Worker:
+    async def step(self, job):
+        try:
+            await job()
+        except Exception:  # expect: AG103
+            return False
+        return True

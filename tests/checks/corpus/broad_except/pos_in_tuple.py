@@ -1,0 +1,5 @@
+def run(job):
+    try:
+        job()
+    except (ValueError, Exception) as error:  # expect: AG103
+        return str(error)

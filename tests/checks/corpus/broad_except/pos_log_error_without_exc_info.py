@@ -1,0 +1,10 @@
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def run(job):
+    try:
+        job()
+    except Exception as error:  # expect: AG103
+        logger.error("job failed: %s", error)

@@ -1,0 +1,6 @@
+import contextlib
+
+
+def cleanup(path):
+    with contextlib.suppress(Exception):  # expect: AG103
+        path.unlink()

@@ -1,0 +1,11 @@
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/totals")
+async def totals(values: list[int]) -> int:  # expect: AG107
+    total = 0
+    for value in values:
+        total += value
+    return total

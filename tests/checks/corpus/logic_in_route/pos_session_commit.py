@@ -1,0 +1,10 @@
+from fastapi import APIRouter, Depends
+
+router = APIRouter()
+
+
+@router.post("/users")
+async def create_user(name: str, session=Depends()) -> dict:  # expect: AG107
+    session.add({"name": name})
+    await session.commit()
+    return {"name": name}

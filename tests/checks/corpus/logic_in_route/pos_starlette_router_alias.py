@@ -1,0 +1,10 @@
+from starlette.routing import Router as R
+
+routes = R()
+
+
+@routes.route("/ping")
+async def ping(request):  # expect: AG107
+    async for chunk in request.stream():
+        pass
+    return "pong"

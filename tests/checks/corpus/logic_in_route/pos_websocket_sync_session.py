@@ -1,0 +1,9 @@
+from fastapi import FastAPI
+from sqlalchemy.orm import Session
+
+application = FastAPI()
+
+
+@application.websocket("/ws")
+async def ws(socket, store: Session) -> None:  # expect: AG107
+    store.execute("select 1")

@@ -1,0 +1,2 @@
+async def fetch(url: str):  # expect: AG106
+    return url

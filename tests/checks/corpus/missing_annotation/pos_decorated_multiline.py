@@ -1,0 +1,9 @@
+import functools
+
+
+@functools.cache
+def load(  # expect: AG106
+    name,
+    version: int,
+) -> str:
+    return name

@@ -1,0 +1,3 @@
+class Calc:
+    def add(self, a, b: int) -> int:  # expect: AG106
+        return a + b

@@ -1,0 +1,2 @@
+def add(a, b):  # expect: AG106
+    return a + b

@@ -1,0 +1,2 @@
+def _helper(x: int):  # expect: AG106
+    return x

@@ -1,0 +1,2 @@
+async def send(message, *, headers=None, retries=3):
+    return message, headers or {}, retries

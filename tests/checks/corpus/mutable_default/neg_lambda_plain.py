@@ -1,0 +1,1 @@
+double = lambda x, factor=2: x * factor

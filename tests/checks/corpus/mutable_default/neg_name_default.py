@@ -1,0 +1,5 @@
+DEFAULTS = {"a": 1}
+
+
+def lookup(key, table=DEFAULTS):
+    return table[key]

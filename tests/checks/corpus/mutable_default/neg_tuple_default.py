@@ -1,0 +1,2 @@
+def pick(options=("a", "b")):
+    return options[0]

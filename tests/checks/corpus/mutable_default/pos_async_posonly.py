@@ -1,0 +1,2 @@
+async def gather(job, results=[], /):  # expect: AG101
+    results.append(job)

@@ -1,0 +1,6 @@
+from collections import deque as dq
+
+
+def window(value, recent=dq(maxlen=3)):  # expect: AG101
+    recent.append(value)
+    return list(recent)

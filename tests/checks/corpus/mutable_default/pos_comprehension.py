@@ -1,0 +1,2 @@
+def squares(n, table=[i * i for i in range(10)]):  # expect: AG101
+    return table[n]

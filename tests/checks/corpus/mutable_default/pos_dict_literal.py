@@ -1,0 +1,3 @@
+def configure(name, settings={}):  # expect: AG101
+    settings[name] = True
+    return settings

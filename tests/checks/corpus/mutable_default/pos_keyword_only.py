@@ -1,0 +1,2 @@
+def fetch(url, *, headers={"accept": "json"}):  # expect: AG101
+    return url, headers

@@ -1,0 +1,3 @@
+def add(item, items=[]):  # expect: AG101
+    items.append(item)
+    return items

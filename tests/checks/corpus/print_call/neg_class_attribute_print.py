@@ -1,0 +1,5 @@
+class Report:
+    print = staticmethod(lambda *args: args)
+
+    def render(self):
+        return self.print("x")

@@ -1,0 +1,3 @@
+# corpus-path: app/conftest.py
+def pytest_configure(config):
+    print("configuring")

@@ -1,0 +1,5 @@
+from rich import print
+
+
+def show(table):
+    print(table)

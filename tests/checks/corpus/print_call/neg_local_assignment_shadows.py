@@ -1,0 +1,6 @@
+import logging
+
+
+def run(job):
+    print = logging.getLogger(__name__).info
+    print("job %s", job)

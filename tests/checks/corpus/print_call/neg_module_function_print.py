@@ -1,0 +1,6 @@
+def report(value):
+    print(value)
+
+
+def print(*args):
+    return args

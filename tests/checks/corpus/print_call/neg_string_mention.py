@@ -1,0 +1,5 @@
+HELP = "use print() only in scripts"
+
+
+def usage():
+    return HELP

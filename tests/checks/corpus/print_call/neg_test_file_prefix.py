@@ -1,0 +1,3 @@
+# corpus-path: app/orders/test_service.py
+def test_service():
+    print("debugging a test")

@@ -1,0 +1,3 @@
+# corpus-path: app/orders/service_test.py
+def test_service():
+    print("debugging a test")

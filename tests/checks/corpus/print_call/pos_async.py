@@ -1,0 +1,3 @@
+async def handler(request):
+    print(request.headers)  # expect: AG102
+    return request

@@ -1,0 +1,5 @@
+from builtins import print as echo
+
+
+def hello():
+    echo("hello")  # expect: AG102

@@ -1,0 +1,5 @@
+import sys
+
+
+def warn(message):
+    print(message, file=sys.stderr)  # expect: AG102

@@ -1,0 +1,3 @@
+class Settings:
+    print("loading settings")  # expect: AG102
+    debug = False

@@ -1,0 +1,1 @@
+report = lambda value: print(value)  # expect: AG102

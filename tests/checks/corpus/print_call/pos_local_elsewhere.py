@@ -1,0 +1,6 @@
+def quiet(print):
+    print("not the builtin")
+
+
+def loud():
+    print("the builtin")  # expect: AG102

@@ -1,0 +1,1 @@
+print("starting")  # expect: AG102

@@ -1,0 +1,2 @@
+def handle(order):
+    print("handling", order)  # expect: AG102

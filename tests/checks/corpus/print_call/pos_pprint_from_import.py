@@ -1,0 +1,5 @@
+from pprint import pprint as show
+
+
+def dump(data):
+    show(data)  # expect: AG102

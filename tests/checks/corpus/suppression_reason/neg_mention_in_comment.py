@@ -1,0 +1,2 @@
+# agent-guard checks this file on every commit
+VALUE = 1

@@ -1,0 +1,6 @@
+# corpus-checks: print-call
+import logging
+
+
+def main():
+    logging.getLogger(__name__).info("report")

@@ -1,0 +1,2 @@
+# expect-below: AG109
+VALUE = 1  # agent-guard: ignore[print-call]

@@ -1,0 +1,4 @@
+# corpus-checks: print-call
+def main():
+    # expect-below: AG109
+    print("report")  # agent-guard: ignore[print-call] -

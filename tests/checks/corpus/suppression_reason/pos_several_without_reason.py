@@ -1,0 +1,6 @@
+# corpus-checks: print-call, broad-except
+def main(job):
+    try:
+        job()
+    # expect-below: AG109
+    except Exception: print("failed")  # agent-guard: ignore[broad-except,print-call]

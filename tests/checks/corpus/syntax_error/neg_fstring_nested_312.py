@@ -1,0 +1,2 @@
+names = ['a']
+print(f"{', '.join(f'{n!r}' for n in names)}")

@@ -1,0 +1,5 @@
+type Vector = list[float]
+
+
+def first[T](items: list[T]) -> T:
+    return items[0]

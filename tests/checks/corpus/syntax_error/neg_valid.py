@@ -1,0 +1,2 @@
+def handler(request: object) -> object:
+    return request

@@ -1,0 +1,2 @@
+﻿# coding: latin-1  # expect: AG108
+x = 1

@@ -1,0 +1,2 @@
+def handler(request)  # expect: AG108
+    return request

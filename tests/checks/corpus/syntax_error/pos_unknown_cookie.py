@@ -1,0 +1,2 @@
+# -*- coding: no-such-codec -*-  # expect: AG108
+x = 1

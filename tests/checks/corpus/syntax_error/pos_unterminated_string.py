@@ -1,0 +1,2 @@
+x = 1
+message = 'oops  # expect: AG108
