@@ -63,7 +63,10 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(code, int):
             sys.exit(code)
     except UsageError as error:
-        click.echo(f"agent-guard: {error}", err=True)
+        from agent_guard.report.escape import escape
+
+        # One line, no terminal controls: messages quote paths, revisions and git's stderr.
+        click.echo(f"agent-guard: {escape(str(error))}", err=True)
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
         click.echo("agent-guard: aborted", err=True)

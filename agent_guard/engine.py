@@ -64,6 +64,9 @@ class RunCache:
         default_factory=dict
     )
     texts: dict[str, list[str]] = field(default_factory=dict)  # blob id -> source lines
+    # Blobs with a lone CR: Python counts it as a line break, git does not, so git's added
+    # line numbers do not apply to the AST's lines (every finding is kept, see _line_filter).
+    lone_cr: set[str] = field(default_factory=set)
 
 
 def _optional_module(name: str) -> ModuleType | None:
@@ -107,14 +110,15 @@ def run(
     imports: dict[str, tuple[Any, ...]] = {}
     code_findings: list[Finding] = []
     for file in changes.files:
-        if file.has_content and file.path.endswith(PYTHON_SUFFIXES):
+        if _is_python_source(file):
             found, records = _python_checks(file, policy, objects, cache)
             code_findings += found
             if records is not None:
                 imports[file.path] = records
 
     code_findings += _architecture_checks(changes, policy, imports, tree, objects, options)
-    findings += _line_filter(code_findings, changes.files, options.all_lines)
+    numbered = [file for file in changes.files if file.new_oid not in cache.lone_cr]
+    findings += _line_filter(code_findings, numbered, options.all_lines)
 
     findings += _message_checks(changes, policy)
     findings = [_with_source(finding, changes, objects, cache) for finding in findings]
@@ -143,6 +147,24 @@ def _path_checks(
 
 
 # -- python --------------------------------------------------------------------------------
+
+
+def _is_python_source(file: ChangedFile) -> bool:
+    """A new Python blob to parse — even one git calls binary (a NUL byte, or a `binary`
+    attribute in .gitattributes): skipping those would let one attribute line hide code."""
+    return file.path.endswith(PYTHON_SUFFIXES) and (file.has_content or _is_python_binary(file))
+
+
+def _is_python_binary(file: ChangedFile) -> bool:
+    """A Python file git diffed as binary: no hunks, so every line counts as changed."""
+    return (
+        file.binary
+        and file.new_oid is not None
+        and file.status is not Status.DELETED
+        and not file.is_symlink
+        and not file.is_submodule
+        and file.path.endswith(PYTHON_SUFFIXES)
+    )
 
 
 def _read_text(objects: ObjectReader, oid: str, cache: RunCache) -> str | None:
@@ -189,6 +211,8 @@ def _python_checks(
     try:
         text = decode(data)
         cache.texts.setdefault(file.new_oid, text.splitlines())
+        if "\r" in text and text.count("\r") != text.count("\r\n"):
+            cache.lone_cr.add(file.new_oid)
         tree = parse(text, file.path)
     except SourceError as error:
         syntax = policy.enabled("syntax-error")
@@ -305,7 +329,7 @@ def _line_filter(
     """Keep code findings on added/changed lines (or whose scope contains one)."""
     if all_lines:
         return list(findings)
-    added = {file.path: file.added_lines for file in files}
+    added = {file.path: file.added_lines for file in files if not _is_python_binary(file)}
     kept: list[Finding] = []
     for finding in findings:
         lines = added.get(finding.path)

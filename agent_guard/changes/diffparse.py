@@ -60,6 +60,14 @@ _ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "
 _ESCAPES |= {ord('"'): '\\"', ord("\\"): "\\\\"}
 
 
+def _ascii(raw: bytes) -> str:
+    """Ids, modes and statuses are ASCII; anything else means the stream is not git's."""
+    try:
+        return raw.decode("ascii")
+    except UnicodeDecodeError:
+        raise GitError(f"unexpected git output: {raw[:80]!r}") from None
+
+
 def quote_path(raw: bytes) -> bytes:
     """A path as git prints it in a patch header with core.quotePath=true (quote.c rules)."""
     if not any(b < 0x20 or b in (0x22, 0x5C, 0x7F) or b >= 0x80 for b in raw):
@@ -169,7 +177,7 @@ def _read_raw(reader: StreamReader) -> list[_Raw]:
         meta = reader.read_until(b"\0")
         if meta is None:
             break
-        parts = meta[1:].decode("ascii").split(" ")
+        parts = _ascii(meta[1:]).split(" ")
         if len(parts) != 5:
             raise GitError(f"unexpected raw diff record: {meta[:80]!r}")
         old_mode, new_mode, old_oid, new_oid, status = parts
@@ -248,6 +256,6 @@ def read_log(reader: StreamReader) -> Iterator[LogEntry]:
             return
         if byte != COMMIT_MARK:
             raise GitError(f"unexpected git log output at {byte!r}")
-        oid = (reader.read_until(b"\0") or b"")[1:].decode("ascii")
-        parents = tuple((reader.read_until(b"\0") or b"").decode("ascii").split())
+        oid = _ascii((reader.read_until(b"\0") or b"")[1:])
+        parents = tuple(_ascii(reader.read_until(b"\0") or b"").split())
         yield LogEntry(oid, parents, read_diff(reader))

@@ -194,14 +194,20 @@ def open_repository(path: Path | str = ".") -> Repository:
     """Discover the repository containing `path` (work tree, its .git, or a bare repository)."""
     start = Path(path)
     git = Git(start)
-    out = git.run(
-        "rev-parse",
-        "--is-bare-repository",
-        "--is-inside-work-tree",
-        "--show-object-format",
-        "--show-cdup",
-        "--absolute-git-dir",
-    )
+    try:
+        out = git.run(
+            "rev-parse",
+            "--is-bare-repository",
+            "--is-inside-work-tree",
+            "--show-object-format",
+            "--show-cdup",
+            "--absolute-git-dir",
+        )
+    except GitError as error:
+        if "not a git repository" in error.message:
+            where = start.resolve()
+            raise GitError(f"not a git repository (nor any parent folder): {where}") from None
+        raise
     lines = fsdecode(out).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -250,6 +256,9 @@ class BatchObjectReader:
         value: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if kind is not None and self._process is not None:
+            # Leaving on an error (a time budget, git hung): do not wait for git to finish.
+            self._process.kill()
         self.close()
 
     def close(self) -> None:
@@ -301,14 +310,22 @@ class BatchObjectReader:
             return None
         if len(parts) != 3:
             raise GitError(f"unexpected cat-file output: {header[:80]!r}")
-        oid, kind, size = parts[0].decode(), parts[1].decode(), int(parts[2])
+        try:
+            oid, kind, size = parts[0].decode(), parts[1].decode(), int(parts[2])
+        except (UnicodeDecodeError, ValueError):
+            raise GitError(f"unexpected cat-file output: {header[:80]!r}") from None
         if max_size is not None and size > max_size:
             remaining = size + 1
             while remaining:
-                remaining -= len(process.stdout.read(min(remaining, _CHUNK)))
+                chunk = process.stdout.read(min(remaining, _CHUNK))
+                if not chunk:  # git died mid-object: never spin on a closed pipe
+                    raise GitError("git cat-file exited unexpectedly")
+                remaining -= len(chunk)
             raise BlobTooLarge(name, size)
         data = process.stdout.read(size)
-        process.stdout.read(1)  # the newline after the content
+        if len(data) != size or process.stdout.read(1) != b"\n":
+            # git died mid-object: a truncated blob must not be checked as if it were whole
+            raise GitError("git cat-file exited unexpectedly")
         return oid, kind, data
 
     def read_blob(self, oid: str) -> bytes:

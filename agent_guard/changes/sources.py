@@ -134,8 +134,19 @@ def resolve_commit(repo: Repository, rev: str) -> str:
     )
     oid = out.decode().strip()
     if not is_oid(oid, repo.hash_length):
-        raise GitError(f"unknown revision or not a commit: {rev}")
+        raise GitError(f"unknown revision or not a commit: {rev}{shallow_hint(repo)}")
     return oid
+
+
+def shallow_hint(repo: Repository) -> str:
+    """Why a commit may be missing, when it is: an error path only (one more git process)."""
+    out = repo.git.run("rev-parse", "--is-shallow-repository", ok_codes=(0, 1, 128))
+    if out.strip() != b"true":
+        return ""
+    return (
+        " (this is a shallow clone and the commit may be outside it: fetch more history with "
+        "`git fetch --deepen=N` or `git fetch --unshallow`, or in CI set fetch-depth: 0)"
+    )
 
 
 def read_commit(objects: BatchObjectReader, oid: str) -> Commit:
@@ -150,7 +161,7 @@ def read_commit(objects: BatchObjectReader, oid: str) -> Commit:
     for line in head.split(b"\n"):
         key, _, value = line.partition(b" ")
         if key == b"parent":
-            parents.append(value.decode("ascii"))
+            parents.append(value.decode("ascii", "replace"))
         elif key in (b"author", b"committer"):
             text = value.decode("utf-8", "replace")
             people[key.decode()] = text[: text.rfind(">") + 1] if ">" in text else text
@@ -234,7 +245,7 @@ def range_changes(repo: Repository, objects: BatchObjectReader, spec: str) -> Ch
         old, new = resolve_commit(repo, left or "HEAD"), resolve_commit(repo, right or "HEAD")
         out = repo.git.run("merge-base", old, new, ok_codes=(0, 1)).decode().split()
         if not out:
-            raise GitError(f"{spec}: the two sides have no common ancestor")
+            raise GitError(f"{spec}: the two sides have no common ancestor{shallow_hint(repo)}")
         base = out[0]
         commits = read_commit_changes(repo, objects, [new, "--not", old], walk=True)
     elif ".." in spec:
@@ -246,6 +257,8 @@ def range_changes(repo: Repository, objects: BatchObjectReader, spec: str) -> Ch
         commits = read_commit_changes(repo, objects, [new], walk=False)
         commit = commits[0].commit
         base = commit.parents[0] if commit.parents else repo.empty_tree
+        if commit.parents and objects.read_object(base) is None:
+            raise GitError(f"{spec}: its parent {base} is missing{shallow_hint(repo)}")
         if len(commit.parents) > 1:  # a merge: its net change is what it adds to all parents
             return ChangeSet("range", commits[0].files, tuple(commits), new, None, base)
     files = _diff(repo, "diff-tree", "-r", *DIFF_FLAGS, base, new, "--")

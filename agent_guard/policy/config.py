@@ -21,6 +21,7 @@ from typing import Any
 from agent_guard.checks.registry import lookup
 from agent_guard.errors import UsageError
 from agent_guard.model import Severity
+from agent_guard.policy.saferegex import UnsafePattern, check_pattern
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ def parse_pyproject_config(text: str, path: str) -> Config | None:
 
     try:
         document = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses per level of nested arrays and tables
+        raise UsageError("invalid TOML: nested too deeply", path) from None
     except tomllib.TOMLDecodeError as error:
         where = re.search(r"at line (\d+), column (\d+)", str(error))
         line, column = (int(where[1]), int(where[2])) if where else (None, None)
@@ -119,7 +122,11 @@ def parse_pyproject_config(text: str, path: str) -> Config | None:
         return None
     header = re.search(r"^\s*\[\s*tool\.[\"']?agent-guard[\"']?\s*[\].]", text, re.MULTILINE)
     start = text.count("\n", 0, header.start()) + 1 if header else 1
-    return _validate(_toml_nodes(table, text.splitlines(), start), path)
+    try:
+        nodes = _toml_nodes(table, text.splitlines(), start)
+    except RecursionError:
+        raise UsageError("invalid TOML: nested too deeply", path) from None
+    return _validate(nodes, path)
 
 
 # --- positions ------------------------------------------------------------------------------
@@ -128,7 +135,11 @@ def parse_pyproject_config(text: str, path: str) -> Config | None:
 def _yaml_nodes(text: str, path: str) -> Node:
     import yaml
 
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # checks the characters first (ReaderError)
+    except yaml.reader.ReaderError as error:
+        at_line, at_column = _position(text, error.position)
+        raise UsageError(f"invalid YAML: {error.reason}", path, at_line, at_column) from None
     try:
         node = loader.get_single_node()
         return Node(None, 1, 1) if node is None else _from_yaml(node, loader, path)
@@ -138,9 +149,17 @@ def _yaml_nodes(text: str, path: str) -> Node:
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise UsageError(f"invalid YAML: {problem}", path, line, column) from None
     except yaml.YAMLError as error:
-        raise UsageError(f"invalid YAML: {error}", path) from None
+        raise UsageError(f"invalid YAML: {' '.join(str(error).split())}", path) from None
+    except RecursionError:  # `[[[[...` thousands deep: PyYAML's composer recurses per level
+        raise UsageError("invalid YAML: nested too deeply", path) from None
     finally:
         loader.dispose()
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _from_yaml(node: Any, loader: Any, path: str) -> Node:
@@ -394,9 +413,12 @@ def _bindings(check: _Validator, node: Node) -> tuple[Binding, ...]:
     bindings: list[Binding] = []
     for key, entry in check.mapping(node, "bindings", None).items():
         try:
-            re.compile(key)
+            check_pattern(key)
         except re.error as error:
             message = f"binding {key!r} is not a valid regular expression: {error}"
+            raise check.fail_key(entry, message) from None
+        except UnsafePattern as error:
+            message = f"binding {key!r} is refused: {error}; use a plain phrase"
             raise check.fail_key(entry, message) from None
         slugs: list[str] = []
         for name in check.strings(entry, f"bindings[{key!r}]") if entry.value else ():

@@ -56,7 +56,10 @@ def parse_front_matter(text: str, path: str) -> FrontMatter:
     if end is None:
         raise UsageError("front matter opened with '---' is never closed", path, 1, 1)
     block = [line.rstrip("\r\n") for line in lines[1:end]]
-    data = _yaml_or_none("\n".join(block))
+    try:
+        data = _yaml_or_none("\n".join(block))
+    except RecursionError:  # `[[[[...` thousands deep: PyYAML's composer recurses per level
+        raise UsageError("front matter is nested too deeply", path, 2, 1) from None
     raw, key_lines = _read_lines(block, path, strict=data is None)
     if data is None:
         data = dict(raw)

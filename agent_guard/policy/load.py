@@ -63,10 +63,14 @@ class WorkTreeSource:
         self.root = root
 
     def read(self, path: str) -> bytes | None:
+        """The file's bytes; None when absent. Present but unreadable is an error, not None:
+        a config silently skipped (a directory, no permission) would weaken the policy."""
         try:
             return (self.root / path).read_bytes()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        except (FileNotFoundError, NotADirectoryError):
             return None
+        except OSError as error:
+            raise UsageError(f"cannot read: {error.strerror or error}", path) from None
 
     def paths(self, patterns: Sequence[str]) -> list[str]:
         found: set[str] = set()
@@ -294,16 +298,23 @@ def _write_cache(path: Path, entry: _CacheEntry) -> None:
     """Write atomically (temp file + rename), so concurrent runs never read half a file."""
     import tempfile
 
+    temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".policy-", delete=False) as tmp:
+            temporary = tmp.name
             pickle.dump(entry, tmp, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp.name, path)
     except (OSError, pickle.PicklingError, TypeError, AttributeError) as error:
         log.info("could not write policy cache %s: %s", path, error)
+        if temporary is not None:  # e.g. the disk filled up mid-write: leave nothing behind
+            Path(temporary).unlink(missing_ok=True)
         return
-    for stale in sorted(path.parent.glob("policy-*.pickle"), key=_mtime)[:-8]:
-        stale.unlink(missing_ok=True)
+    try:
+        for stale in sorted(path.parent.glob("policy-*.pickle"), key=_mtime)[:-8]:
+            stale.unlink(missing_ok=True)
+    except OSError as error:
+        log.info("could not prune the policy cache: %s", error)
 
 
 def _mtime(path: Path) -> float:

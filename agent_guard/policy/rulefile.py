@@ -138,6 +138,7 @@ def _xml_rules(text: str, start: int, path: str) -> Iterator[RawRule]:
     except etree.XMLSyntaxError as error:
         line, column = error.position
         message = FRAGMENT_LINE.sub(lambda m: f"line {int(m[1]) + line_offset}", error.msg or "")
+        message = " ".join(message.split())  # libxml2 ends some messages with a newline
         column = column + column_offset if line == 1 else column
         raise UsageError(f"invalid XML: {message}", path, line + line_offset, column) from None
     attribute = root.get("check")

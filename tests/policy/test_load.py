@@ -120,7 +120,8 @@ def test_work_tree_source_and_find_root(repo: GitRepo) -> None:
     source = WorkTreeSource(repo.path)
     assert source.read("AGENTS.md") == AGENTS_MD.encode()
     assert source.read("missing") is None
-    assert source.read(".cursor") is None
+    with pytest.raises(UsageError, match="cannot read: Is a directory"):
+        source.read(".cursor")  # present but unreadable: an error, never a silently empty policy
     (repo.path / "app" / "deep").mkdir(parents=True)
     assert find_root(repo.path / "app" / "deep") == repo.path.resolve()
 
