@@ -46,6 +46,8 @@ BlobReader = Callable[[str], bytes]
 
 def is_policy_path(path: str, policy: Policy) -> bool:
     """True for a file that is (or would become) part of the policy; pyproject.toml aside."""
+    if path == PYPROJECT:
+        return False  # only its [tool.agent-guard] table is policy: see check_file
     if path in CONFIG_FILES or path in RULE_FILES or path.startswith(POLICY_DIR):
         return True
     if path.startswith(RULE_DIRS) and path.endswith((".mdc", ".md")):

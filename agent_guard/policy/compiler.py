@@ -218,6 +218,8 @@ def _settings(
         if configured and configured.include is not None:
             include = configured.include
         exclude = configured.exclude if configured and configured.exclude is not None else ()
+        if info.family != "path":  # an excluded file must never hide a protected change
+            exclude = (*config.exclude, *exclude)
         options = dict(configured.options) if configured else {}
         if slug == "llm-writes":
             given = options.get("components", ())

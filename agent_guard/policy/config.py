@@ -25,7 +25,15 @@ from agent_guard.policy.saferegex import UnsafePattern, check_pattern
 
 log = logging.getLogger(__name__)
 
-TOP_LEVEL_KEYS = ("rules", "components", "boundaries", "escalation", "checks", "bindings")
+TOP_LEVEL_KEYS = (
+    "rules",
+    "exclude",
+    "components",
+    "boundaries",
+    "escalation",
+    "checks",
+    "bindings",
+)
 COMPONENT_KEYS = ("paths", "modules", "aliases")
 BOUNDARY_KEYS = ("from", "to", "indirect")
 ESCALATION_KEYS = ("approvers", "protected", "allowed_signers", "pusher_env")
@@ -85,6 +93,7 @@ class Binding:
 class Config:
     path: str | None = None
     rules: tuple[str, ...] | None = None  # None: discover the usual places
+    exclude: tuple[str, ...] = ()  # never checked, except by the path checks
     components: Mapping[str, ComponentConfig] = field(default_factory=dict)
     boundaries: tuple[BoundaryConfig, ...] = ()
     approvers: tuple[str, ...] = ()
@@ -276,6 +285,7 @@ def _validate(root: Node, path: str) -> Config:
     return Config(
         path=path,
         rules=check.strings(top["rules"], "rules") if "rules" in top else None,
+        exclude=check.strings(top["exclude"], "exclude") if "exclude" in top else (),
         components=components,
         boundaries=boundaries,
         approvers=_optional_strings(check, escalation, "approvers", "escalation.approvers"),

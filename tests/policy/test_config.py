@@ -50,7 +50,7 @@ def test_the_example_config_parses() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("rulez: []\n", "c.yaml:1:1: unknown key 'rulez' in the config (expected: rules, "
+        ("rulez: []\n", "c.yaml:1:1: unknown key 'rulez' in the config (expected: rules, exclude, "
          "components, boundaries, escalation, checks, bindings)"),
         ("rules: 3\n", "c.yaml:1:8: rules must be a list of strings, got int 3"),
         ("components:\n  db: {paths: [1]}\n", "c.yaml:2:16: db.paths must be a list of strings, "

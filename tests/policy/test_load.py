@@ -176,3 +176,28 @@ def test_warm_cache_loads_without_yaml_lxml_or_pathspec(repo: GitRepo, tmp_path:
     assert cold["heavy"] == ["lxml", "pathspec", "yaml"]
     warm = run()
     assert warm == {"heavy": [], "rules": cold["rules"]}
+
+
+def test_top_level_exclude_reaches_every_check_but_the_path_checks(repo: GitRepo) -> None:
+    repo.write(".cursor/rules/backend.mdc", SEED_RULE_FILE.read_text())
+    repo.write(".agent-guard.yaml", 'exclude: ["vendor/**"]\n')
+    policy = load_policy(repo.path)
+    for slug in ("print-call", "secret", "boundary", "syntax-error"):
+        settings = policy.checks.get(slug)
+        if settings is not None:
+            assert not settings.applies_to("vendor/lib.py"), slug
+            assert settings.applies_to("app/x.py") or settings.include, slug
+    for slug in ("protected-file", "policy-change"):
+        assert policy.checks[slug].applies_to("vendor/models.py"), slug
+
+
+def test_excluded_files_are_not_checked_end_to_end(repo: GitRepo) -> None:
+    repo.write(".cursor/rules/backend.mdc", SEED_RULE_FILE.read_text())
+    repo.write(".agent-guard.yaml", 'exclude: ["vendor/**"]\n')
+    repo.commit("policy")
+    repo.write("vendor/lib.py", 'def f(x=[]):\n    print("vendored")\n')
+    repo.write("vendor/models.py", "class M:\n    pass\n")
+    repo.add()
+    result = repo.agent_guard("diff", "--format", "json")
+    checks = {(f["path"], f["check"]) for f in json.loads(result.stdout)["findings"]}
+    assert checks == {("vendor/models.py", "protected-file")}
