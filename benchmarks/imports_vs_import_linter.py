@@ -24,6 +24,7 @@ sibling packages of the whole tree, agent-guard only the cycles the change close
 from __future__ import annotations
 
 import argparse
+import logging
 import pickle
 import shutil
 import subprocess
@@ -187,7 +188,8 @@ def run(quick: bool = False) -> list[Row]:
 
         peers.ensure(quiet=True)
         lint_imports = peers.bin("lint-imports")
-    except Exception as error:  # noqa: BLE001 - any failure means: import-linter unavailable
+    except Exception as error:
+        logging.getLogger(__name__).debug("import-linter unavailable", exc_info=True)
         return [unavailable(BENCHMARK, "import-linter", f"peer not installed: {error}")]
     repo, package, count = build_repository()
     cache = WORK / "agent-guard-cache"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -89,7 +89,7 @@ def repo(tmp_path: Path) -> Iterator[GitRepo]:
 
 
 @pytest.fixture
-def make_repo(tmp_path: Path) -> Iterator[object]:
+def make_repo(tmp_path: Path) -> Iterator[Callable[..., GitRepo]]:
     """A factory for more repositories: make_repo(name, bare=False, object_format='sha1')."""
 
     def factory(name: str, *, bare: bool = False, object_format: str = "sha1") -> GitRepo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def test_discovers_work_tree_from_a_subfolder(repo: GitRepo) -> None:
     assert found.empty_tree == "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
-def test_discovers_a_bare_sha256_repository(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_discovers_a_bare_sha256_repository(make_repo: Callable[..., GitRepo]) -> None:
     bare = make_repo("server.git", bare=True, object_format="sha256")
     found = open_repository(bare.path)
     assert found.bare and found.root is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,9 @@ from tests.changes.helpers import by_path, opened
 from tests.conftest import ROOT, GitRepo
 
 
-def _server_with_main(make_repo, object_format: str = "sha1") -> tuple[GitRepo, GitRepo, str]:  # type: ignore[no-untyped-def]
+def _server_with_main(
+    make_repo: Callable[..., GitRepo], object_format: str = "sha1"
+) -> tuple[GitRepo, GitRepo, str]:
     server = make_repo("server.git", bare=True, object_format=object_format)
     client = make_repo("client", object_format=object_format)
     client.write("app/main.py", "print('hello')\n")
@@ -61,7 +64,7 @@ def test_parse_pre_push_lines() -> None:
         parse_pre_push("refs/heads/main abc refs/heads/main def\n")
 
 
-def test_update_create_delete_tag_multi_ref(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_update_create_delete_tag_multi_ref(make_repo: Callable[..., GitRepo]) -> None:
     server, client, main = _server_with_main(make_repo)
     zero = "0" * 40
     client.write("app/models.py", "class User:\n    name = 1\n")
@@ -97,7 +100,7 @@ def test_update_create_delete_tag_multi_ref(make_repo) -> None:  # type: ignore[
     assert set(by_path(feature)) == {"feature.py"}
 
 
-def test_tag_on_new_commit_is_peeled(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_tag_on_new_commit_is_peeled(make_repo: Callable[..., GitRepo]) -> None:
     server, client, main = _server_with_main(make_repo)
     client.write("release.py", "v = 1\n")
     commit = client.commit("release")
@@ -113,7 +116,7 @@ def test_tag_on_new_commit_is_peeled(make_repo) -> None:  # type: ignore[no-unty
     assert [c.commit.oid for c in changes.commits] == [commit]
 
 
-def test_force_push_judges_only_new_commits(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_force_push_judges_only_new_commits(make_repo: Callable[..., GitRepo]) -> None:
     server, client, main = _server_with_main(make_repo)
     client.write("a.py", "old = 1\n")
     old = client.commit("old")
@@ -133,7 +136,9 @@ def test_force_push_judges_only_new_commits(make_repo) -> None:  # type: ignore[
     assert files["a.py"].status is Status.DELETED
 
 
-def test_a_fix_later_in_the_push_is_not_in_the_net_change(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_a_fix_later_in_the_push_is_not_in_the_net_change(
+    make_repo: Callable[..., GitRepo],
+) -> None:
     server, client, main = _server_with_main(make_repo)
     client.write("app/main.py", "print('hello')\nbad()\n")
     bad = client.commit("bad")
@@ -150,14 +155,14 @@ def test_a_fix_later_in_the_push_is_not_in_the_net_change(make_repo) -> None:  #
     assert by_path(changes.commits[0].files)["app/main.py"].added_lines == {2}
 
 
-def test_pushing_known_commits_only_has_nothing_to_check(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_pushing_known_commits_only_has_nothing_to_check(make_repo: Callable[..., GitRepo]) -> None:
     server, _client, main = _server_with_main(make_repo)
     with opened(server) as (repository, objects):
         stdin = f"{'0' * 40} {main} refs/heads/copy\n{main} {'0' * 40} refs/heads/main\n"
         assert push_changes(repository, objects, parse_pre_receive(stdin)) == []
 
 
-def test_first_push_into_an_empty_repository(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_first_push_into_an_empty_repository(make_repo: Callable[..., GitRepo]) -> None:
     server = make_repo("empty.git", bare=True)
     client = make_repo("client")
     client.write("a.py", "1\n")
@@ -175,7 +180,7 @@ def test_first_push_into_an_empty_repository(make_repo) -> None:  # type: ignore
     assert set(by_path(changes)) == {"a.py", "b.py"}
 
 
-def test_pre_push_excludes_what_the_remote_has(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_pre_push_excludes_what_the_remote_has(make_repo: Callable[..., GitRepo]) -> None:
     _server, client, main = _server_with_main(make_repo)
     client.write("x.py", "x = 1\n")
     new = client.commit("x")
@@ -188,7 +193,7 @@ def test_pre_push_excludes_what_the_remote_has(make_repo) -> None:  # type: igno
     assert changes.base == main
 
 
-def test_sha256_push(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_sha256_push(make_repo: Callable[..., GitRepo]) -> None:
     server, client, main = _server_with_main(make_repo, object_format="sha256")
     client.write("app/models.py", "class User:\n    id = 1\n")
     new = client.commit("models")
@@ -217,7 +222,9 @@ sys.exit(1)
 """
 
 
-def test_inside_a_real_receive_quarantine(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_inside_a_real_receive_quarantine(
+    make_repo: Callable[..., GitRepo], tmp_path: Path
+) -> None:
     server, client, _main = _server_with_main(make_repo)
     out = tmp_path / "seen.json"
     hook = server.path / "hooks" / "pre-receive"

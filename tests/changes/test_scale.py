@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -56,8 +57,8 @@ def _push_all(repo: GitRepo, tip: str) -> tuple[int, int]:
 
 
 def test_process_count_does_not_grow_with_commits(
-    make_repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    make_repo: Callable[..., GitRepo], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     small = make_repo("small")
     large = make_repo("large")
     small_tip = fast_import_commits(small, 10)

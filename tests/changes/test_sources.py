@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
 
@@ -262,13 +263,13 @@ def test_bad_revisions_are_one_line_errors(repo: GitRepo) -> None:
             assert "\n" not in str(error.value)
 
 
-def test_bare_repository_has_no_staged_change(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_bare_repository_has_no_staged_change(make_repo: Callable[..., GitRepo]) -> None:
     bare = make_repo("bare.git", bare=True)
     with opened(bare) as (repository, objects), pytest.raises(UsageError):
         staged_changes(repository, objects)
 
 
-def test_sha256_repository(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_sha256_repository(make_repo: Callable[..., GitRepo]) -> None:
     repo = make_repo("sha256", object_format="sha256")
     repo.write("app/models.py", "x = 1\n")
     repo.add()

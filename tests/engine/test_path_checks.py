@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from agent_guard.model import Severity
 from agent_guard.verdict import Approvals
@@ -120,7 +121,7 @@ def test_a_protected_file_added_and_removed_in_a_range_is_still_judged(repo: Git
     assert sorted(f.commit or "" for f in verdict.findings) == sorted([added, removed])
 
 
-def test_sha256_repository_end_to_end(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_sha256_repository_end_to_end(make_repo: Callable[..., GitRepo]) -> None:
     repo = make_repo("sha256", object_format="sha256")
     repo.write("app/models.py", "x = 1\n")
     repo.add()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import GitRepo
@@ -80,7 +81,9 @@ def test_chain_runs_the_previous_hook_first_and_stops_on_its_failure(repo: GitRe
     assert log == ""
 
 
-def test_chained_pre_push_hook_gets_the_pushed_refs(repo: GitRepo, make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_chained_pre_push_hook_gets_the_pushed_refs(
+    repo: GitRepo, make_repo: Callable[..., GitRepo]
+) -> None:
     server = make_repo("server.git", bare=True)
     target = hook_path(repo, "pre-push")
     target.write_text('#!/bin/sh\ncat > "$(git rev-parse --git-dir)/chained-stdin"\nexit 0\n')
