@@ -63,3 +63,37 @@ def compile_globs(patterns: Iterable[str]) -> GlobSet:
         kept.append(pattern)
         rules.append((regex.replace("(?P<ps_d>/)", "(?:/)"), bool(include)))
     return GlobSet(tuple(kept), tuple(rules))
+
+
+def glob_to_regex(pattern: str, *, anywhere: bool = True, below: bool = True) -> str:
+    """A glob as regex text with the standard library only, for globs met at check time.
+
+    Check options (`test_patterns`, `fixture_paths`) and rule-file discovery see globs after
+    the policy was compiled, where pathspec must not be imported. `**/` spans folders, `**`
+    anything, `*` a name's characters, `?` one character. With `anywhere`, a pattern without
+    a `/` matches at any depth (gitignore's rule); with `below`, a match also covers what is
+    under it (`tests` matches `tests/x.py`). Use the result with `re.fullmatch`.
+    """
+    anchored = "/" in pattern.rstrip("/")
+    pattern = pattern.strip("/")
+    parts = ["" if anchored or not anywhere else "(?:.*/)?"]
+    index = 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            parts.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            parts.append("[^/]")
+            index += 1
+        else:
+            parts.append(re.escape(pattern[index]))
+            index += 1
+    if below:
+        parts.append("(?:/.*)?")
+    return "".join(parts)

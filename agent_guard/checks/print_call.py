@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 
 from agent_guard.checks.python import Check, builtin_qualified, option_strings
+from agent_guard.globs import glob_to_regex
 from agent_guard.policy.model import CheckSettings
 
 OPTIONS: dict[str, object] = {
@@ -49,32 +50,6 @@ class Config:
     tests: re.Pattern[str] | None
 
 
-def glob_regex(pattern: str) -> str:
-    """A gitignore-style glob as a regex (`**`, `*`, `?`; no slash: any depth)."""
-    anchored = "/" in pattern.rstrip("/")
-    pattern = pattern.strip("/")
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    body = "".join(out)
-    return ("" if anchored else "(?:.*/)?") + body + "(?:/.*)?"
-
-
 class PrintCall(Check[Config]):
     slug = "print-call"
 
@@ -84,7 +59,9 @@ class PrintCall(Check[Config]):
             builtin_qualified(name) for name in option_strings(settings, OPTIONS, "functions")
         )
         patterns = option_strings(settings, OPTIONS, "test_patterns")
-        tests = re.compile("|".join(f"(?:{glob_regex(p)})" for p in patterns)) if patterns else None
+        tests = (
+            re.compile("|".join(f"(?:{glob_to_regex(p)})" for p in patterns)) if patterns else None
+        )
         last_names = frozenset(name.rpartition(".")[2] for name in functions)
         return Config(functions, last_names, tests)
 

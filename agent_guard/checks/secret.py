@@ -66,6 +66,7 @@ from typing import NamedTuple
 from agent_guard.changes.model import ChangedFile, Status
 from agent_guard.checks import secret_patterns as patterns
 from agent_guard.checks.base import make_finding
+from agent_guard.globs import glob_to_regex
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings
 
@@ -709,32 +710,11 @@ def _names_secret(name: str) -> bool:
 
 @cache
 def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """A gitignore-style glob as a regex (`**` any depth; no `/` = match the name anywhere)."""
-    if "/" not in pattern.rstrip("/"):
-        pattern = "**/" + pattern
-    out = []
-    index = 0
-    while index < len(pattern):
-        if pattern.startswith("**/", index):
-            out.append("(?:.*/)?")
-            index += 3
-        elif pattern.startswith("**", index):
-            out.append(".*")
-            index += 2
-        elif pattern[index] == "*":
-            out.append("[^/]*")
-            index += 1
-        elif pattern[index] == "?":
-            out.append("[^/]")
-            index += 1
-        else:
-            out.append(re.escape(pattern[index]))
-            index += 1
-    return re.compile("".join(out) + r"(?:/.*)?\Z")
+    return re.compile(glob_to_regex(pattern))
 
 
 def _glob_match(path: str, pattern: str) -> bool:
-    return bool(_glob_regex(pattern.lstrip("/")).match(path))
+    return _glob_regex(pattern).fullmatch(path) is not None
 
 
 def _masked_line(line: str, found: Sequence[_Found]) -> str:

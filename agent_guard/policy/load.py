@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from agent_guard import __version__
 from agent_guard.errors import UsageError
+from agent_guard.globs import glob_to_regex
 from agent_guard.policy.model import Policy
 
 if TYPE_CHECKING:
@@ -95,26 +96,7 @@ def matches_pattern(pattern: str, path: str) -> bool:
 
 @cache
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    parts: list[str] = []
-    index = 0
-    pattern = pattern.lstrip("/")
-    while index < len(pattern):
-        if pattern.startswith("**/", index):
-            parts.append("(?:.*/)?")
-            index += 3
-        elif pattern.startswith("**", index):
-            parts.append(".*")
-            index += 2
-        elif pattern[index] == "*":
-            parts.append("[^/]*")
-            index += 1
-        elif pattern[index] == "?":
-            parts.append("[^/]")
-            index += 1
-        else:
-            parts.append(re.escape(pattern[index]))
-            index += 1
-    return re.compile("".join(parts))
+    return re.compile(glob_to_regex(pattern, anywhere=False, below=False))
 
 
 def _literal_prefix(pattern: str) -> str:
