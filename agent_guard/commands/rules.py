@@ -153,8 +153,15 @@ def render_text(policy: Policy) -> str:
     add("")
     add("Components")
     for component in policy.components.values():
-        modules = f"  modules: {', '.join(component.modules)}" if component.modules else ""
-        add(f"  {component.name:<12} paths: {', '.join(component.paths.patterns)}{modules}")
+        parts = [
+            f"{label}: {', '.join(values)}"
+            for label, values in (
+                ("paths", component.paths.patterns),
+                ("modules", component.modules),
+            )
+            if values
+        ]
+        add(f"  {component.name:<12} {'  '.join(parts)}")
     if not policy.components:
         add("  (none configured)")
     add("")
