@@ -18,11 +18,10 @@ Layout: `<root>/<namespace>/<key[:2]>/<key[2:]>`, like git's loose objects.
 
 from __future__ import annotations
 
-import json
+import itertools
 import logging
 import os
 import re
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -30,6 +29,7 @@ log = logging.getLogger(__name__)
 
 _MAGIC = b"agent-guard-cache 1"
 _SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
+_TEMP_NAMES = itertools.count()
 
 
 class BlobCache:
@@ -86,8 +86,7 @@ class BlobCache:
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            fd, temp = _create_temporary(path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(self._header(namespace, key, payload))
@@ -103,6 +102,8 @@ class BlobCache:
 
     def get_json(self, namespace: str, key: str) -> object | None:
         """The JSON value stored under (namespace, key), or None when absent or unreadable."""
+        import json
+
         payload = self.get(namespace, key)
         if payload is None:
             return None
@@ -114,7 +115,29 @@ class BlobCache:
         return value
 
     def put_json(self, namespace: str, key: str, value: object) -> None:
+        import json
+
         self.put(namespace, key, json.dumps(value, separators=(",", ":")).encode())
+
+
+def _create_temporary(folder: Path) -> tuple[int, str]:
+    """A new file (mode 0600) next to where a value goes, for an atomic `os.replace`.
+
+    Named by process id and a counter, created with O_EXCL (never another writer's file);
+    cheaper than `tempfile.mkstemp`, which matters when a push writes a thousand entries.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for attempt in range(100):
+        temp = os.path.join(folder, f".tmp-{os.getpid()}-{next(_TEMP_NAMES)}")
+        try:
+            return os.open(temp, flags, 0o600), temp
+        except FileNotFoundError:
+            if attempt:
+                raise
+            folder.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            continue  # left behind by a process that had our id before
+    raise FileExistsError(f"no free temporary name in {folder}")
 
 
 def _unlink_quietly(path: str) -> None:

@@ -16,7 +16,10 @@ enables one of their checks, and only if they exist, so the engine runs before t
 The changed-line filter keeps a code finding only when its line — or for a function-level
 finding any line of its `scope` — was added or changed (`all_lines` keeps everything).
 Path, secret and commit findings are about the change itself and are always kept. Results
-are cached per blob within a run (the same blob in two commits or two refs is checked once).
+are cached per blob within a run (the same blob in two commits or two refs is checked once)
+and across runs (`results.py`: a re-push or CI re-run reads them instead of re-checking).
+Blobs are read in pipelined batches; a push's many Python files are walked in a forked
+worker process while this one scans the commits for secrets.
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
-from collections.abc import Callable, Iterable, Mapping
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agent_guard.changes.git import BlobTooLarge
+from agent_guard.changes.git import MAX_BLOB_SIZE, BlobTooLarge
 from agent_guard.changes.model import ChangedFile, ChangeSet, ObjectReader, Status, TreeReader
 from agent_guard.checks import policy_change, protected_file
 from agent_guard.checks.base import make_finding
@@ -38,9 +42,13 @@ from agent_guard.checks.registry import BY_SLUG
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings, Policy
 
+if TYPE_CHECKING:
+    from agent_guard.results import ResultStore
+
 log = logging.getLogger(__name__)
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+SecretKey = tuple[str, str, frozenset[int] | None]  # blob id, path, lines scanned (None: all)
 UNFILTERED_FAMILIES = frozenset({"path", "secret", "commit"})
 UNFILTERED_CHECKS = frozenset({"syntax-error"})  # a file that does not parse, wherever it breaks
 
@@ -67,6 +75,20 @@ class RunCache:
     # Blobs with a lone CR: Python counts it as a line break, git does not, so git's added
     # line numbers do not apply to the AST's lines (every finding is kept, see _line_filter).
     lone_cr: set[str] = field(default_factory=set)
+    # Results kept across runs (results.py), opened on first use for the run's policy.
+    store: ResultStore | None = None
+
+    def persistent(self, options: EngineOptions, policy: Policy) -> ResultStore:
+        if self.store is None:
+            from agent_guard.results import ResultStore
+
+            self.store = ResultStore(options.cache_dir, policy.fingerprint)
+        return self.store
+
+    def flush(self) -> None:
+        """Write the results of the run to the store kept across runs (once, at the end)."""
+        if self.store is not None:
+            self.store.flush()
 
 
 def _optional_module(name: str) -> ModuleType | None:
@@ -97,7 +119,12 @@ def run(
     cache: RunCache | None = None,
 ) -> list[Finding]:
     """Every finding of every enabled check on `changes`, filtered to changed lines, sorted."""
-    cache = cache if cache is not None else RunCache()
+    if cache is None:
+        cache = RunCache()
+        try:
+            return run(changes, policy, objects, tree, options, cache)
+        finally:
+            cache.flush()
     findings: list[Finding] = []
     units: list[tuple[str | None, tuple[ChangedFile, ...]]] = [
         (change.commit.oid, change.files) for change in changes.commits
@@ -105,16 +132,18 @@ def run(
 
     for commit, files in units:
         findings += _path_checks(files, policy, objects, commit)
-        findings += _secret_checks(files, policy, objects, commit, options, cache)
+    # The Python checks start first: on a push they run in worker processes, on the other
+    # core, while this process scans every commit for secrets.
+    python_files = [file for file in changes.files if _is_python_source(file)]
+    python_results = _python_checks(python_files, policy, objects, options, cache)
+    findings += _secret_checks(units, policy, objects, options, cache)
 
     imports: dict[str, tuple[Any, ...]] = {}
     code_findings: list[Finding] = []
-    for file in changes.files:
-        if _is_python_source(file):
-            found, records = _python_checks(file, policy, objects, cache)
-            code_findings += found
-            if records is not None:
-                imports[file.path] = records
+    for file, (found, records) in python_results():
+        code_findings += found
+        if records is not None:
+            imports[file.path] = records
 
     code_findings += _architecture_checks(changes, policy, imports, tree, objects, options)
     numbered = [file for file in changes.files if file.new_oid not in cache.lone_cr]
@@ -184,30 +213,175 @@ def _read_text(objects: ObjectReader, oid: str, cache: RunCache) -> str | None:
     return text
 
 
+def _read_blobs(
+    objects: ObjectReader, oids: Sequence[str]
+) -> Iterator[tuple[str, bytes | None, int]]:
+    """(oid, content or None when too large, size), pipelined when the reader can batch."""
+    batch = getattr(objects, "read_blobs", None)
+    if batch is not None:
+        yield from batch(oids)
+        return
+    for oid in oids:
+        try:
+            data = objects.read_blob(oid)
+        except BlobTooLarge as error:
+            yield oid, None, error.size
+        else:
+            yield oid, data, len(data)
+
+
+def _too_large(file: ChangedFile, size: int, limit: int, policy: Policy) -> list[Finding]:
+    """A Python file over the size limit is reported, so padding cannot hide code unseen."""
+    log.info("%s: too large to check (%d bytes)", file.path, size)
+    settings = policy.enabled("syntax-error")
+    if settings is None or not settings.applies_to(file.path):
+        return []
+    message = f"too large to check ({size / 2**20:.1f} MB > {limit / 2**20:g} MB)"
+    fix = "split the file, or move data out of Python source; no check can read it as it is"
+    return [make_finding(settings, file.path, 1, 1, message, fix)]
+
+
 def _python_checks(
-    file: ChangedFile, policy: Policy, objects: ObjectReader, cache: RunCache
-) -> tuple[list[Finding], tuple[Any, ...] | None]:
-    """The single AST walk over one changed Python file (parsed once, cached per blob)."""
-    assert file.new_oid is not None
-    key = (file.new_oid, file.path)
-    if key in cache.python:
-        return cache.python[key]
-    in_scope = [
-        settings
+    files: Sequence[ChangedFile],
+    policy: Policy,
+    objects: ObjectReader,
+    options: EngineOptions,
+    cache: RunCache,
+) -> Callable[[], list[tuple[ChangedFile, tuple[list[Finding], tuple[Any, ...] | None]]]]:
+    """The single AST walk over each changed Python file (parsed once, cached per blob).
+
+    Blobs are read together (one pipelined batch), and results come from and go to the
+    cache kept across runs when there is one. Returns a call that waits for the results
+    (which may be computing in worker processes meanwhile).
+    """
+    store = cache.persistent(options, policy)
+    results: dict[tuple[str, str], tuple[list[Finding], tuple[Any, ...] | None]] = {}
+    missing: dict[str, list[ChangedFile]] = {}
+    for file in files:
+        assert file.new_oid is not None
+        key = (file.new_oid, file.path)
+        if key in cache.python:
+            results[key] = cache.python[key]
+        elif not _python_in_scope(file, policy):
+            results[key] = cache.python[key] = ([], None)
+        elif (stored := store.get_python(*key)) is not None:
+            kept, records, lone_cr = stored
+            if lone_cr:
+                cache.lone_cr.add(file.new_oid)
+            results[key] = cache.python[key] = (list(kept), records)
+        else:
+            missing.setdefault(file.new_oid, []).append(file)
+    work: list[tuple[ChangedFile, bytes]] = []
+    for oid, data, size in _read_blobs(objects, list(missing)):
+        for file in missing[oid]:
+            if data is None:
+                limit = getattr(objects, "max_blob_size", MAX_BLOB_SIZE)
+                oversize = _too_large(file, size, limit, policy)
+                results[(oid, file.path)] = cache.python[(oid, file.path)] = (oversize, None)
+            else:
+                work.append((file, data))
+    pending = _check_many(work, policy)
+
+    def finish() -> list[tuple[ChangedFile, tuple[list[Finding], tuple[Any, ...] | None]]]:
+        for file, (checked, records, lone_cr) in pending():
+            assert file.new_oid is not None
+            key = (file.new_oid, file.path)
+            if lone_cr:
+                cache.lone_cr.add(file.new_oid)
+            results[key] = cache.python[key] = (checked, records)
+            store.put_python(file.new_oid, file.path, (tuple(checked), records, lone_cr))
+        return [(file, results[(file.new_oid or "", file.path)]) for file in files]
+
+    return finish
+
+
+PARALLEL_FROM = 48  # files: below this, starting worker processes costs more than it saves
+_WORKER_POLICY: list[Policy] = []  # the policy a forked worker inherits
+
+
+CheckedBlob = tuple[list[Finding], tuple[Any, ...] | None, bool]
+
+
+def _check_many(
+    work: Sequence[tuple[ChangedFile, bytes]], policy: Policy
+) -> Callable[[], list[tuple[ChangedFile, CheckedBlob]]]:
+    """Parse and walk many blobs; returns a call that waits for their results.
+
+    With enough files (a push) and more than one core, worker processes do it while the
+    caller goes on (the secret scan): forked, they inherit the loaded modules and the
+    policy, and return findings with their source lines filled in, so the parent never
+    needs the text again. Otherwise the work happens here, when the results are asked for.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    files = [file for file, _ in work]
+    if len(work) < PARALLEL_FROM or cores < 2 or "fork" not in _start_methods():
+        return lambda: [(file, _check_sourced(file, data, policy)) for file, data in work]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    _WORKER_POLICY[:] = [policy]
+    pool = ProcessPoolExecutor(cores - 1, mp_context=multiprocessing.get_context("fork"))
+    started = pool.map(_worker, work, chunksize=4)
+
+    def finish() -> list[tuple[ChangedFile, CheckedBlob]]:
+        try:
+            return list(zip(files, started, strict=True))
+        except BrokenProcessPool:  # a worker died (killed, out of memory): do it here
+            log.warning("a worker process died; checking the Python files in this process")
+            return [(file, _check_sourced(file, data, policy)) for file, data in work]
+        finally:
+            pool.shutdown(cancel_futures=True)
+            _WORKER_POLICY.clear()
+
+    return finish
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+def _worker(item: tuple[ChangedFile, bytes]) -> CheckedBlob:
+    file, data = item
+    return _check_sourced(file, data, _WORKER_POLICY[0])
+
+
+def _check_sourced(file: ChangedFile, data: bytes, policy: Policy) -> CheckedBlob:
+    """One blob's findings (source lines filled in), import records, and lone-CR flag."""
+    local = RunCache()
+    checked, records = _check_python_blob(file, data, policy, local)
+    lines = local.texts.get(file.new_oid or "", [])
+    return [_with_line(finding, lines) for finding in checked], records, bool(local.lone_cr)
+
+
+def _python_in_scope(file: ChangedFile, policy: Policy) -> bool:
+    return any(
+        _family(settings.slug) in ("python", "architecture") and settings.applies_to(file.path)
         for settings in policy.checks.values()
-        if _family(settings.slug) in ("python", "architecture") and settings.applies_to(file.path)
-    ]
-    if not in_scope:
-        return [], None
+    )
+
+
+def _with_line(finding: Finding, lines: Sequence[str]) -> Finding:
+    """`finding` with its source line filled in (as `_with_source` would), for the cache."""
+    if (
+        finding.source is not None
+        or finding.check == "secret"
+        or not 0 < finding.line <= len(lines)
+    ):
+        return finding
+    return replace(finding, source=lines[finding.line - 1].rstrip())
+
+
+def _check_python_blob(
+    file: ChangedFile, data: bytes, policy: Policy, cache: RunCache
+) -> tuple[list[Finding], tuple[Any, ...] | None]:
+    """Decode, parse and walk one blob: its whole-file findings and import records."""
     from agent_guard.checks.pysource import SourceError, decode, parse
 
+    assert file.new_oid is not None
     findings: list[Finding] = []
-    records: tuple[Any, ...] | None = None
-    try:
-        data = objects.read_blob(file.new_oid)
-    except BlobTooLarge as error:
-        log.info("%s: too large to check (%d bytes)", file.path, error.size)
-        return [], None
     try:
         text = decode(data)
         cache.texts.setdefault(file.new_oid, text.splitlines())
@@ -227,31 +401,26 @@ def _python_checks(
                     "fix the syntax error; no other check can read this file until you do",
                 )
             )
-        cache.python[key] = (findings, ())
         return findings, ()
     python = _optional_module("agent_guard.checks.python")
-    if python is not None:
-        result = python.check_python(file.path, text, tree, policy)
-        findings += list(result.findings)
-        records = tuple(result.imports)
-    else:
+    if python is None:
         log.debug("agent_guard.checks.python is not available: python checks skipped")
-        records = ()
-    cache.python[key] = (findings, records)
-    return findings, records
+        return findings, ()
+    result = python.check_python(file.path, text, tree, policy)
+    return findings + list(result.findings), tuple(result.imports)
 
 
 # -- secrets -------------------------------------------------------------------------------
 
 
 def _secret_checks(
-    files: Iterable[ChangedFile],
+    units: Sequence[tuple[str | None, tuple[ChangedFile, ...]]],
     policy: Policy,
     objects: ObjectReader,
-    commit: str | None,
     options: EngineOptions,
     cache: RunCache,
 ) -> list[Finding]:
+    """The secret scan of every unit (commit), on its added lines; blobs read in one batch."""
     settings = policy.enabled("secret")
     if settings is None:
         return []
@@ -259,26 +428,50 @@ def _secret_checks(
     if module is None:
         log.debug("agent_guard.checks.secret is not available: secret scan skipped")
         return []
-
+    store = cache.persistent(options, policy)
     findings: list[Finding] = []
-    for file in files:
-        if file.status is Status.DELETED or not settings.applies_to(file.path):
-            continue
-        by_name = module.secret_file_finding(file, settings, commit)
-        if by_name is not None:
-            findings.append(by_name)
-        if not file.has_content or file.new_oid is None:
-            continue
-        lines = None if options.all_lines else file.added_lines
-        key = (file.new_oid, file.path, lines)
-        if key not in cache.secrets:
-            try:
-                data = objects.read_blob(file.new_oid)
-            except BlobTooLarge:
+    wanted: dict[str, list[tuple[str | None, ChangedFile, SecretKey]]] = {}
+    for commit, files in units:
+        for file in files:
+            if file.status is Status.DELETED or not settings.applies_to(file.path):
                 continue
-            cache.secrets[key] = list(module.scan_blob(file.path, data, lines, settings, None))
-        findings += [replace(found, commit=commit) for found in cache.secrets[key]]
+            by_name = module.secret_file_finding(file, settings, commit)
+            if by_name is not None:
+                findings.append(by_name)
+            if not _scannable(file):
+                continue
+            assert file.new_oid is not None
+            # A file git calls binary (a NUL byte, or a `binary` attribute) has no hunks: all
+            # of it is scanned, and scan_blob itself skips content with a NUL byte.
+            lines = None if options.all_lines or file.binary else file.added_lines
+            key = (file.new_oid, file.path, lines)
+            if key not in cache.secrets:
+                stored = store.get_secrets(*key)
+                if stored is None:
+                    wanted.setdefault(file.new_oid, []).append((commit, file, key))
+                    continue
+                cache.secrets[key] = list(stored)
+            findings += [replace(found, commit=commit) for found in cache.secrets[key]]
+    for oid, data, _size in _read_blobs(objects, list(wanted)):
+        for commit, file, key in wanted[oid]:
+            if data is None:
+                continue  # too large to scan
+            if key not in cache.secrets:
+                found = list(module.scan_blob(file.path, data, key[2], settings, None))
+                cache.secrets[key] = found
+                store.put_secrets(*key, tuple(found))
+            findings += [replace(found, commit=commit) for found in cache.secrets[key]]
     return findings
+
+
+def _scannable(file: ChangedFile) -> bool:
+    """A new regular-file blob: text, or binary by git's verdict (content decides for us)."""
+    return (
+        file.new_oid is not None
+        and file.status is not Status.DELETED
+        and not file.is_symlink
+        and not file.is_submodule
+    )
 
 
 # -- architecture and commit messages ----------------------------------------------------

@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import subprocess
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from agent_guard import escalation
 from agent_guard.changes.diffparse import DIFF_FLAGS, StreamReader, read_diff
 from agent_guard.changes.git import BatchObjectReader, CommitTreeReader, Repository, is_oid
 from agent_guard.changes.model import ChangeSet, Commit, RefUpdate
@@ -44,8 +42,13 @@ from agent_guard.errors import EXIT_BLOCKED, EXIT_OK, GitError
 from agent_guard.model import Finding, Severity
 from agent_guard.pipeline import TreeSource, evaluate, load, open_repository, tree_for
 from agent_guard.policy.model import Policy
-from agent_guard.trusted import TrustedPolicy, trusted_policy
 from agent_guard.verdict import NO_APPROVALS, Approvals, Verdict, decide
+
+if TYPE_CHECKING:
+    from agent_guard.trusted import TrustedPolicy
+
+# `escalation`, `trusted`, `signal` and `tempfile` are imported where they are needed: the
+# pre-commit hook runs on every commit and needs them only when something escalates.
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +106,8 @@ def pre_commit(cwd: Path, *, escalations: str = "auto") -> Outcome:
     pending = [f for f in verdict.findings if f.severity is Severity.ESCALATE and not f.approved]
     if not pending:
         return Outcome(verdict)
+    from agent_guard import escalation
+
     defer = escalations == "defer" or (escalations == "auto" and commit_msg_hook_installed(repo))
     if defer:
         blocked = any(
@@ -161,6 +166,8 @@ def commit_msg(cwd: Path, message_file: Path) -> Outcome:
     except OSError as error:
         raise GitError(f"cannot read the commit message: {error.strerror}") from None
     text = raw.decode("utf-8", "replace")
+    from agent_guard import escalation
+
     repo = open_repository(cwd)
     comment = escalation.comment_char(repo.git.cwd)
     with repo.objects() as objects:
@@ -212,6 +219,8 @@ def message_findings(message: str, policy: Policy) -> list[Finding]:
 
 
 def _unlisted_trailer_notes(text: str, policy: Policy, comment_char: str) -> tuple[str, ...]:
+    from agent_guard import escalation
+
     found = escalation.approval_trailers(text, policy.escalation, comment_char=comment_char)
     return tuple(
         f"`{escalation.TRAILER}: {approval.value}` names no configured approver "
@@ -226,6 +235,8 @@ def _unlisted_trailer_notes(text: str, policy: Policy, comment_char: str) -> tup
 
 def pre_push(cwd: Path, remote: str | None, stdin: str, environ: Mapping[str, str]) -> Outcome:
     """Every pushed ref, commit by commit, each commit's trailers taken at their word."""
+    from agent_guard import escalation
+
     repo = open_repository(cwd)
     with repo.objects() as objects:
         updates = _framework_push(repo, environ) or parse_pre_push(stdin, repo.hash_length)
@@ -298,6 +309,8 @@ class TimeBudgetExceeded(Exception):
 @contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
     """Raise TimeBudgetExceeded after `seconds` (SIGALRM; main thread only; <= 0: no limit)."""
+    import signal
+
     if seconds <= 0 or not hasattr(signal, "setitimer"):
         yield
         return
@@ -318,6 +331,8 @@ def pre_receive(
     cwd: Path, stdin: str, environ: Mapping[str, str], *, policy_dir: Path | None = None
 ) -> Outcome:
     """Every ref of a push, only new commits, by a trusted policy, with believable approvals."""
+    from agent_guard.trusted import trusted_policy
+
     repo = open_repository(cwd)
     notes = list(push_option_notes(environ))
     verdicts: list[Verdict] = []
@@ -362,6 +377,10 @@ def _server_approvals(
     policy_dir: Path | None,
     environ: Mapping[str, str],
 ) -> Approvals:
+    import tempfile
+
+    from agent_guard import escalation
+
     commits = [change.commit for change in changes.commits]
     settings = policy.escalation
     signed = escalation.commits_needing_signatures(commits, settings)

@@ -169,15 +169,18 @@ def evaluate(
     options = options or EngineOptions(cache_dir=repo.cache_dir)
     cache = RunCache()
     findings = []
-    for changes in changesets:
-        findings += run(
-            changes,
-            policy,
-            objects_for(repo, changes, objects),
-            tree_for(repo, changes, objects),
-            options,
-            cache,
-        )
+    try:
+        for changes in changesets:
+            findings += run(
+                changes,
+                policy,
+                objects_for(repo, changes, objects),
+                tree_for(repo, changes, objects),
+                options,
+                cache,
+            )
+    finally:
+        cache.flush()  # the per-blob results, kept for the next run
     unique = sorted(set(findings), key=lambda f: (*f.sort_key, f.commit or ""))
     return decide(unique, approvals, fail_on, approvers=policy.escalation.approvers)
 

@@ -154,7 +154,22 @@ def read_commit(objects: BatchObjectReader, oid: str) -> Commit:
     found = objects.read_object(oid)
     if found is None or found[1] != "commit":
         raise GitError(f"not a commit: {oid}")
-    head, _, message = found[2].partition(b"\n\n")
+    return parse_commit(oid, found[2])
+
+
+def read_commits(objects: BatchObjectReader, oids: Sequence[str]) -> list[Commit]:
+    """Many commits through the batch reader, pipelined (one round trip per few hundred)."""
+    commits: list[Commit] = []
+    for oid, answer in objects.read_objects(oids):
+        if answer is None or answer.kind != "commit" or answer.data is None:
+            raise GitError(f"not a commit: {oid}")
+        commits.append(parse_commit(oid, answer.data))
+    return commits
+
+
+def parse_commit(oid: str, data: bytes) -> Commit:
+    """A raw commit object -> its parents, author, committer and message (in its encoding)."""
+    head, _, message = data.partition(b"\n\n")
     parents: list[str] = []
     people = {"author": "", "committer": ""}
     encoding = "utf-8"
@@ -194,14 +209,14 @@ def read_commit_changes(
     else:
         args = ("--no-walk=unsorted", "--stdin")
         stdin = "".join(f"{rev}\n" for rev in revs).encode()
-    changes: list[CommitChange] = []
+    listed: list[tuple[str, tuple[ChangedFile, ...]]] = []
     pending: tuple[str, tuple[str, ...], list[list[ChangedFile]]] | None = None
 
     def flush() -> None:
         if pending is not None:
             oid, _parents, per_parent = pending
             files = per_parent[0] if len(per_parent) == 1 else merge_contribution(per_parent)
-            changes.append(CommitChange(read_commit(objects, oid), tuple(files)))
+            listed.append((oid, tuple(files)))
 
     with repo.git.stream(
         "log", LOG_FORMAT, *DIFF_FLAGS, "-m", "--root", *args, input=stdin
@@ -213,7 +228,8 @@ def read_commit_changes(
             flush()
             pending = (entry.oid, entry.parents, [entry.files])
         flush()
-    return changes
+    commits = read_commits(objects, [oid for oid, _ in listed])
+    return [CommitChange(commit, files) for commit, (_, files) in zip(commits, listed, strict=True)]
 
 
 def merge_contribution(per_parent: Sequence[Sequence[ChangedFile]]) -> list[ChangedFile]:

@@ -255,7 +255,12 @@ def scan_text(path: str, text: str, lines: Collection[int] | None, config: ScanC
     """Every secret on the given lines (1-based; None = all) of a decoded file."""
     rows = text.split("\n")
     scanner = _LineScanner(path, rows, config)
-    numbers = sorted(lines) if lines is not None else _candidate_lines(text)
+    if lines is None:
+        numbers = _candidate_lines(text)
+    elif 4 * len(lines) > len(rows):  # most of the file: one pass over all of it is cheaper
+        numbers = sorted(set(_candidate_lines(text)).intersection(lines))
+    else:
+        numbers = _candidates_among(rows, lines)
     hits: list[Hit] = []
     for number in numbers:
         if 1 <= number <= len(rows):
@@ -317,6 +322,32 @@ def _candidate_lines(text: str) -> list[int]:
     for number in _lines_matching(lowered, _rx().aws_context):
         numbers.update(range(number - 2, number + 3))
     return sorted(numbers)
+
+
+def _candidates_among(rows: Sequence[str], lines: Collection[int]) -> list[int]:
+    """The numbers of `lines` any pattern could match: `_candidate_lines` for a few lines.
+
+    A push scans tens of thousands of added lines; running every pattern's test on each is
+    most of its cost, while the prefilter rejects almost all of them in one regex search.
+    """
+    literal, *others = _prefilter()
+    aws = _rx().aws_context
+    count = len(rows)
+    numbers: list[int] = []
+    for number in sorted(lines):
+        if not 1 <= number <= count:
+            continue
+        row = rows[number - 1]
+        if (
+            literal.search(row.lower())
+            or any(regex.search(row) for regex in others)
+            or any(
+                aws.search(rows[near - 1].lower())
+                for near in range(max(1, number - 2), min(count, number + 2) + 1)
+            )
+        ):
+            numbers.append(number)
+    return numbers
 
 
 def _lines_matching(text: str, regex: re.Pattern[str]) -> Iterator[int]:

@@ -7,7 +7,9 @@
 
 Exit codes: 0 passed, 1 blocked, 2 usage, config or git error (one line on stderr).
 The import path stays lean: no yaml, lxml, pathspec or GitPython unless the policy cache
-is cold (then the policy compiler imports what it needs).
+is cold (then the policy compiler imports what it needs), and no click: CI runs this on
+every push, so its parameters are declared once (`DIFF`, see `commands/params.py`) for a
+lean parser, and click is built from them only for `--help` or a bad invocation.
 """
 
 from __future__ import annotations
@@ -15,50 +17,17 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import click
-
+from agent_guard.commands.params import Command, Param
 from agent_guard.errors import EXIT_BLOCKED, EXIT_OK, UsageError
-from agent_guard.model import Severity
 from agent_guard.report import FORMATS
 
+if TYPE_CHECKING:
+    import click
 
-@click.command("diff")
-@click.argument("target", required=False, metavar="[REV | REV..REV | REV...REV]")
-@click.option("--staged", is_flag=True, help="Check the staged change (the default).")
-@click.option("--worktree", is_flag=True, help="Check tracked files in the work tree vs HEAD.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
-@click.option(
-    "--config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Config file (default: .agent-guard.yaml or pyproject's [tool.agent-guard]).",
-)
-@click.option(
-    "--rules",
-    "rule_paths",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="A rule file to use instead of discovering them (repeatable).",
-)
-@click.option("--all-lines", is_flag=True, help="Report findings on every line, not only changed.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(["warning", "error"]),
-    default="error",
-    show_default=True,
-    help="The lowest severity that blocks (escalations always block until approved).",
-)
-@click.option(
-    "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
-)
-def command(
+
+def run(
     target: str | None,
     staged: bool,
     worktree: bool,
@@ -71,6 +40,7 @@ def command(
 ) -> None:
     """Check a change (staged by default, or a revision range) against the policy."""
     from agent_guard import pipeline
+    from agent_guard.model import Severity
     from agent_guard.report import render
 
     chosen = [name for name, on in (("--staged", staged), ("--worktree", worktree)) if on]
@@ -95,4 +65,68 @@ def command(
     sys.exit(EXIT_BLOCKED if verdict.blocked else EXIT_OK)
 
 
-__all__ = ["command"]
+DIFF = Command(
+    "diff",
+    [
+        Param("target", metavar="[REV | REV..REV | REV...REV]"),
+        Param("--staged", flag=True, default=False, help="Check the staged change (the default)."),
+        Param(
+            "--worktree",
+            flag=True,
+            default=False,
+            help="Check tracked files in the work tree vs HEAD.",
+        ),
+        Param(
+            "--format",
+            dest="fmt",
+            choices=FORMATS,
+            default="text",
+            show_default=True,
+            help="Report format.",
+        ),
+        Param(
+            "--config",
+            kind="file",
+            help="Config file (default: .agent-guard.yaml or pyproject's [tool.agent-guard]).",
+        ),
+        Param(
+            "--rules",
+            dest="rule_paths",
+            kind="file",
+            multiple=True,
+            help="A rule file to use instead of discovering them (repeatable).",
+        ),
+        Param(
+            "--all-lines",
+            flag=True,
+            default=False,
+            help="Report findings on every line, not only changed.",
+        ),
+        Param(
+            "--fail-on",
+            choices=("warning", "error"),
+            default="error",
+            show_default=True,
+            help="The lowest severity that blocks (escalations always block until approved).",
+        ),
+        Param(
+            "--color/--no-color",
+            flag=True,
+            help="Colour the text report (default: on a terminal).",
+        ),
+    ],
+    run,
+)
+
+
+def __getattr__(name: str) -> Any:
+    """`command`, the click command (`agent-guard diff --help`), built only when asked for."""
+    if name == "command":
+        from agent_guard.commands.params import to_click
+
+        command: click.Command = to_click(DIFF)
+        return command
+    raise AttributeError(name)
+
+
+__all__ = ["DIFF", "run"]

@@ -7,8 +7,12 @@
 
 The work is in `agent_guard.hooks`; this module parses arguments, renders, and turns the
 server hook's failures into one-line rejections (fail closed). Exit codes: 0 passed,
-1 blocked (or rejected), 2 a usage error in a local hook. (`sys.exit`, not `ctx.exit`:
-click's non-standalone mode would swallow the code.)
+1 blocked (or rejected), 2 a usage error in a local hook.
+
+Why no click here: git runs these on every commit and push, and importing click costs more
+than a fifth of a typical check. The parameters are declared once (`HOOKS`, see
+`commands/params.py`): a lean parser handles the invocations git makes, and click is built
+from the same declarations for `--help` and for reporting a bad invocation.
 """
 
 from __future__ import annotations
@@ -18,21 +22,28 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import click
-
+from agent_guard.commands.params import Command, Param
 from agent_guard.errors import EXIT_BLOCKED, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    import click
 
 log = logging.getLogger(__name__)
 
 GITLAB_PREFIX = "GL-HOOK-ERR: "  # GitLab shows a server hook's lines in the web UI with it
+HELP = "Entry points for git hooks: pre-commit, commit-msg, pre-push, pre-receive."
 
 
 def _emit(text: str, *, prefix: str = "") -> None:
     lines = text.rstrip("\n").split("\n") if text.strip() else []
     if lines:
-        click.echo("\n".join(prefix + line for line in lines))
+        stream = sys.stdout
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")  # never crash on a strange name
+        stream.write("".join(prefix + line + "\n" for line in lines))
+        stream.flush()
 
 
 def _render(outcome: object, *, color: bool | None) -> str:
@@ -55,20 +66,6 @@ def _color() -> bool | None:
     return use_color(sys.stdout, None)
 
 
-@click.group(name="hook")
-def command() -> None:
-    """Entry points for git hooks: pre-commit, commit-msg, pre-push, pre-receive."""
-
-
-@command.command(name="pre-commit")
-@click.option(
-    "--escalations",
-    type=click.Choice(("auto", "defer", "block")),
-    default="auto",
-    show_default=True,
-    help="defer: report escalations for the commit-msg hook to judge; block: block them here; "
-    "auto: defer when agent-guard's commit-msg hook is installed.",
-)
 def pre_commit(escalations: str) -> None:
     """Check the staged change."""
     from agent_guard import hooks
@@ -78,8 +75,6 @@ def pre_commit(escalations: str) -> None:
     sys.exit(outcome.exit_code)
 
 
-@command.command(name="commit-msg")
-@click.argument("message_file", type=click.Path(dir_okay=False, path_type=Path))
 def commit_msg(message_file: Path) -> None:
     """Check the commit message and the approvals of the staged change."""
     from agent_guard import hooks
@@ -89,9 +84,6 @@ def commit_msg(message_file: Path) -> None:
     sys.exit(outcome.exit_code)
 
 
-@command.command(name="pre-push")
-@click.argument("remote", required=False)
-@click.argument("url", required=False)
 def pre_push(remote: str | None, url: str | None) -> None:
     """Check every ref being pushed (the refs come on stdin, as git passes them)."""
     from agent_guard import hooks
@@ -103,25 +95,6 @@ def pre_push(remote: str | None, url: str | None) -> None:
     sys.exit(outcome.exit_code)
 
 
-@command.command(name="pre-receive")
-@click.option(
-    "--policy",
-    "policy_dir",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Read the policy from this server directory instead of the ref being updated.",
-)
-@click.option(
-    "--time-budget",
-    type=float,
-    default=4.0,
-    show_default=True,
-    help="Seconds after which the push is rejected rather than the hook being killed.",
-)
-@click.option(
-    "--fail-open",
-    is_flag=True,
-    help="Emergencies only: accept the push when agent-guard itself fails (never a finding).",
-)
 def pre_receive(policy_dir: Path | None, time_budget: float, fail_open: bool) -> None:
     """Server side: check every ref of a push against the trusted policy (fails closed)."""
     from agent_guard import hooks
@@ -157,3 +130,61 @@ def _fail(reason: str, fail_open: bool, prefix: str) -> NoReturn:
         sys.exit(EXIT_OK)
     _emit(f"agent-guard: {one_line}; push rejected (fail closed)", prefix=prefix)
     sys.exit(EXIT_BLOCKED)
+
+
+HOOKS: dict[str, Command] = {
+    "pre-commit": Command(
+        "pre-commit",
+        [
+            Param(
+                "--escalations",
+                choices=("auto", "defer", "block"),
+                default="auto",
+                show_default=True,
+                help="defer: report escalations for the commit-msg hook to judge; block: "
+                "block them here; auto: defer when agent-guard's commit-msg hook is installed.",
+            )
+        ],
+        pre_commit,
+    ),
+    "commit-msg": Command(
+        "commit-msg", [Param("message_file", kind="file", required=True)], commit_msg
+    ),
+    "pre-push": Command("pre-push", [Param("remote"), Param("url")], pre_push),
+    "pre-receive": Command(
+        "pre-receive",
+        [
+            Param(
+                "--policy",
+                dest="policy_dir",
+                kind="dir",
+                help="Read the policy from this server directory instead of the ref being updated.",
+            ),
+            Param(
+                "--time-budget",
+                kind="float",
+                default=4.0,
+                show_default=True,
+                help="Seconds after which the push is rejected rather than the hook being killed.",
+            ),
+            Param(
+                "--fail-open",
+                flag=True,
+                default=False,
+                help="Emergencies only: accept the push when agent-guard itself fails (never a "
+                "finding).",
+            ),
+        ],
+        pre_receive,
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """`command`, the click group (`agent-guard hook --help`), built only when asked for."""
+    if name == "command":
+        from agent_guard.commands.params import to_click_group
+
+        group: click.Group = to_click_group("hook", HELP, HOOKS)
+        return group
+    raise AttributeError(name)

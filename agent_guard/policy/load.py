@@ -11,6 +11,7 @@ tip of the ref, never from the commits being pushed).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -39,7 +40,7 @@ DEFAULT_RULE_PATTERNS: tuple[str, ...] = (
 )
 CONFIG_FILE = ".agent-guard.yaml"
 PYPROJECT = "pyproject.toml"
-CACHE_FORMAT = 1  # bump when the pickled shape changes
+CACHE_FORMAT = 2  # bump when the pickled shape changes (2: Policy.fingerprint)
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 
 
@@ -160,8 +161,11 @@ def load_policy(
     entry = _read_cache(cache_file) if cache_file else None
     if entry is not None:
         files = explicit if explicit is not None else _rule_files(source, entry.patterns or ())
-        if _full_key(head, files) == entry.key:
+        key = _full_key(head, files)
+        if key == entry.key:
             log.debug("policy from cache %s", cache_file)
+            if entry.policy.fingerprint != key:
+                return dataclasses.replace(entry.policy, fingerprint=key)
             return entry.policy
 
     parsed_config = _parse_config(config_input)
@@ -170,11 +174,12 @@ def load_policy(
     if patterns is not None and parsed_config.rules is not None and not files:
         wanted = ", ".join(parsed_config.rules)
         raise UsageError(f"no rule file matches rules: {wanted}", config_input.name)
-    policy = compile_files(parsed_config, files, patterns or ())
+    key = _full_key(head, files)
+    policy = dataclasses.replace(
+        compile_files(parsed_config, files, patterns or ()), fingerprint=key
+    )
     if cache_file is not None:
-        _write_cache(
-            cache_file, _CacheEntry(CACHE_FORMAT, patterns, _full_key(head, files), policy)
-        )
+        _write_cache(cache_file, _CacheEntry(CACHE_FORMAT, patterns, key, policy))
     return policy
 
 

@@ -97,6 +97,10 @@ class Policy:
     # What the compiler could not enforce and why (e.g. a rule names a component the config
     # does not define); `agent-guard rules` shows these.
     notes: tuple[str, ...] = ()
+    # A digest of everything this policy was compiled from (agent-guard's version, config and
+    # rule files), set by `load_policy`: per-blob results cached on disk are keyed by it.
+    # Empty when unknown (a policy built in code): then nothing is cached across runs.
+    fingerprint: str = ""
 
     @property
     def rules(self) -> tuple[Rule, ...]:

@@ -153,3 +153,19 @@ def test_diff_staged_imports_nothing_heavy(staged_repo: GitRepo) -> None:
 @pytest.mark.skipif(command_missing("hook"), reason="`agent-guard hook` is not written yet (#7)")
 def test_hook_pre_commit_imports_nothing_heavy(staged_repo: GitRepo) -> None:
     assert_light(staged_repo, "hook", "pre-commit")
+
+
+@pytest.mark.parametrize("args", [("hook", "pre-commit"), ("diff", "--staged")])
+def test_hot_commands_do_not_import_click(staged_repo: GitRepo, args: tuple[str, ...]) -> None:
+    """git runs these on every commit: their parameters are parsed without click (~30 ms).
+
+    click still builds `--help` and the error report of a bad invocation (cli_group.py).
+    """
+    importtime(staged_repo, *args)  # fills the policy cache
+    warm = importtime(staged_repo, *args)
+    assert warm.returncode in (0, 1), warm.stderr[-2000:]
+    modules = imported_modules(warm.stderr)
+    assert "agent_guard.cli" in modules
+    assert not {name for name in modules if name.split(".")[0] == "click"}
+    helped = importtime(staged_repo, *args, "--help")
+    assert helped.returncode == 0 and "click" in imported_modules(helped.stderr)

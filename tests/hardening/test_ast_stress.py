@@ -121,18 +121,21 @@ def test_a_5mb_generated_file_is_checked_in_bounded_time(repo: GitRepo) -> None:
     assert elapsed < 60, f"5 MB took {elapsed:.1f} s"
 
 
-def test_a_file_over_the_size_limit_is_skipped_with_a_reason(repo: GitRepo) -> None:
-    """Blobs over 8 MB are path-checked only (never held in memory): skipped, and `-v` says why.
+def test_a_file_over_the_size_limit_is_reported_not_skipped(repo: GitRepo) -> None:
+    """Blobs over 8 MB are never held in memory; a Python one is a `syntax-error` finding.
 
-    (The skip is not a finding, so padding a file past 8 MB hides it from the code checks;
-    see docs/security.md, "Bounded work".)
+    Padding a file past 8 MB must not hide its code from the checks silently (see
+    docs/security.md, "Bounded work"); `-v` says why too.
     """
     with_policy(repo)
     repo.write("app/huge.py", b"x = 1\n" * 1_500_000 + b"print(x)\n")  # 9 MB
     repo.add()
     result = run_cli(["-v", "diff", "--staged", "--format", "json"], repo.path, timeout=120)
     assert b"Traceback" not in result.stderr
-    assert result.returncode == 0, result.stderr.decode()
+    assert result.returncode == 1, result.stderr.decode()
     report = json.loads(result.stdout)
-    assert [f for f in report["findings"] if f["path"] == "app/huge.py"] == []
+    found = [f for f in report["findings"] if f["path"] == "app/huge.py"]
+    assert [(f["check"], f["message"]) for f in found] == [
+        ("syntax-error", "too large to check (8.6 MB > 8 MB)")
+    ]
     assert b"app/huge.py: too large to check" in result.stderr, result.stderr.decode()

@@ -146,8 +146,9 @@ FORBIDDEN_ATTRIBUTES = {
     ("subprocess", "getoutput"),
     ("subprocess", "getstatusoutput"),
 }
-# pickle.load reads agent-guard's own cache in <git-dir>/agent-guard/, which a push cannot write.
-ALLOWED_PICKLE_LOAD = {"agent_guard/policy/load.py"}
+# pickle.load reads agent-guard's own caches in <git-dir>/agent-guard/, which a push cannot
+# write: the compiled policy, and per-blob results (behind BlobCache's header and CRC).
+ALLOWED_PICKLE_LOAD = {"agent_guard/policy/load.py", "agent_guard/results.py"}
 
 
 def _modules() -> list[Path]:

@@ -1,0 +1,32 @@
+"""Scanning chosen lines finds exactly what scanning the whole file finds on those lines.
+
+A push scans only each commit's added lines, and skips the lines the prefilter rules out
+(`_candidates_among`): this must never lose a secret that a whole-file scan would report.
+"""
+
+from __future__ import annotations
+
+import random
+
+from agent_guard.checks.secret import ScanConfig, scan_text
+from tests.secrets import corpus
+
+CONFIG = ScanConfig.from_options({})
+
+
+def test_any_subset_of_lines_gives_the_whole_file_hits_on_those_lines() -> None:
+    chooser = random.Random(8)
+    checked = 0
+    for path, records in corpus.files(corpus.load()).items():
+        text = "\n".join(record.content for record in records) + "\n"
+        rows = text.count("\n") + 1
+        everything = scan_text(path, text, None, CONFIG)
+        assert scan_text(path, text, range(1, rows + 1), CONFIG) == everything
+        for _ in range(6):
+            size = chooser.randint(1, max(1, rows // 5))
+            lines = set(chooser.sample(range(1, rows + 1), min(size, rows)))
+            assert scan_text(path, text, lines, CONFIG) == [
+                hit for hit in everything if hit.line in lines
+            ], (path, sorted(lines))
+            checked += 1
+    assert checked > 20
