@@ -23,11 +23,15 @@ import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent_guard import trailers
 from agent_guard.changes.model import Commit
 from agent_guard.policy.model import EscalationSettings
 from agent_guard.verdict import Approvals
+
+if TYPE_CHECKING:
+    from agent_guard.changes.git import BatchObjectReader, Repository
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +152,80 @@ def read_signatures(
         oid, status, signer, key = fields[index : index + 4]
         signatures[oid.strip()] = Signature(status, signer, key)
     return signatures
+
+
+def verified_signatures(
+    repo: Repository,
+    objects: BatchObjectReader,
+    commits: Sequence[Commit],
+    settings: EscalationSettings,
+    *,
+    tree: str | None,
+    policy_dir: Path | None = None,
+) -> dict[str, Signature]:
+    """Verify the signatures of the commits carrying an approval trailer, and only those.
+
+    The allowed signers come from trusted places only: relative `escalation.allowed_signers`
+    paths from `tree` (a commit the change under judgement cannot have edited: the ref's tip
+    before a push, the base of a range) or from `policy_dir`; absolute paths and git's own
+    `gpg.ssh.allowedSignersFile` from this machine's disk.
+    """
+    import tempfile
+
+    signed = commits_needing_signatures(commits, settings)
+    if not signed:
+        return {}
+    signers = allowed_signers(repo, objects, settings, tree=tree, policy_dir=policy_dir)
+    with tempfile.TemporaryDirectory(prefix="agent-guard-") as folder:
+        path = Path(folder) / "allowed_signers"
+        path.write_bytes(signers)
+        return read_signatures(signed, allowed_signers=path, cwd=repo.git.cwd)
+
+
+def allowed_signers(
+    repo: Repository,
+    objects: BatchObjectReader,
+    settings: EscalationSettings,
+    *,
+    tree: str | None,
+    policy_dir: Path | None = None,
+) -> bytes:
+    """The SSH allowed-signers lines to trust, concatenated (see `verified_signatures`)."""
+    from agent_guard.changes.git import CommitTreeReader
+
+    reader = CommitTreeReader(repo.git, objects, tree) if tree is not None else None
+    parts: list[bytes] = []
+    for name in settings.allowed_signers:
+        data: bytes | None = None
+        if os.path.isabs(name):
+            data = _read_file(Path(name))
+        elif policy_dir is not None:
+            data = _read_file(policy_dir / name)
+        elif reader is not None:
+            data = reader.read(name)
+        if data:
+            parts.append(data.rstrip(b"\n") + b"\n")
+    configured = _git_config(repo, "gpg.ssh.allowedSignersFile")
+    if configured:
+        data = _read_file(Path(configured).expanduser())
+        if data:
+            parts.append(data.rstrip(b"\n") + b"\n")
+    return b"".join(parts)
+
+
+def _read_file(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _git_config(repo: Repository, key: str) -> str | None:
+    result = subprocess.run(
+        ["git", "config", "--get", key], cwd=repo.git.cwd, capture_output=True, check=False
+    )
+    value = result.stdout.decode("utf-8", "replace").strip()
+    return value or None
 
 
 def signed_approver(

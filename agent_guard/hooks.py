@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -377,75 +376,23 @@ def _server_approvals(
     policy_dir: Path | None,
     environ: Mapping[str, str],
 ) -> Approvals:
-    import tempfile
-
     from agent_guard import escalation
 
     commits = [change.commit for change in changes.commits]
     settings = policy.escalation
-    signed = escalation.commits_needing_signatures(commits, settings)
     signatures: dict[str, escalation.Signature] = {}
-    if signed and escalation.pusher_approver(settings, environ) is None:
-        signers = allowed_signers(repo, objects, policy, trusted, policy_dir)
-        with tempfile.TemporaryDirectory(prefix="agent-guard-") as folder:
-            path = Path(folder) / "allowed_signers"
-            path.write_bytes(signers)
-            signatures = escalation.read_signatures(signed, allowed_signers=path, cwd=repo.git.cwd)
+    if escalation.pusher_approver(settings, environ) is None:
+        # Signer lists come from the trusted tree, never from the pushed commits (and not
+        # at all on a first push, whose own list would prove nothing).
+        in_tree = trusted.commit if trusted is not None and trusted.in_tree_signers else None
+        signatures = escalation.verified_signatures(
+            repo, objects, commits, settings, tree=in_tree, policy_dir=policy_dir
+        )
     approvals = escalation.server_approvals(
         commits, settings, environ=environ, signatures=signatures
     )
     note = "; ".join(part for part in (approvals.note, SERVER_NOTE) if part)
     return replace(approvals, note=note)
-
-
-def allowed_signers(
-    repo: Repository,
-    objects: BatchObjectReader,
-    policy: Policy,
-    trusted: TrustedPolicy | None,
-    policy_dir: Path | None,
-) -> bytes:
-    """The SSH allowed-signers lines the server trusts, from trusted places only.
-
-    Relative paths of `escalation.allowed_signers` come from the trusted policy tree (never
-    from the pushed commits; not at all for a first push), or from `--policy DIR`; absolute
-    paths and git's own `gpg.ssh.allowedSignersFile` from the server's disk.
-    """
-    parts: list[bytes] = []
-    tree = None
-    if trusted is not None and trusted.in_tree_signers:
-        tree = CommitTreeReader(repo.git, objects, trusted.commit)
-    for name in policy.escalation.allowed_signers:
-        data: bytes | None = None
-        if os.path.isabs(name):
-            data = _read_file(Path(name))
-        elif policy_dir is not None:
-            data = _read_file(policy_dir / name)
-        elif tree is not None:
-            data = tree.read(name)
-        if data:
-            parts.append(data.rstrip(b"\n") + b"\n")
-    configured = _git_config(repo, "gpg.ssh.allowedSignersFile")
-    if configured:
-        data = _read_file(Path(configured).expanduser())
-        if data:
-            parts.append(data.rstrip(b"\n") + b"\n")
-    return b"".join(parts)
-
-
-def _read_file(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
-def _git_config(repo: Repository, key: str) -> str | None:
-    result = subprocess.run(
-        ["git", "config", "--get", key], cwd=repo.git.cwd, capture_output=True, check=False
-    )
-    value = result.stdout.decode("utf-8", "replace").strip()
-    return value or None
 
 
 def push_option_notes(environ: Mapping[str, str]) -> Iterator[str]:

@@ -71,6 +71,7 @@ class DiffRequest:
     rules: tuple[Path, ...] | None = None
     all_lines: bool = False
     fail_on: Severity = Severity.ERROR
+    verify_signatures: bool = False
 
 
 WORKTREE = "WORKTREE"
@@ -192,4 +193,44 @@ def diff(request: DiffRequest, cwd: Path | str = ".") -> Verdict:
         changesets = changes_for(repo, objects, request.target)
         policy = load(repo, config=request.config, rules=request.rules, objects=objects)
         options = EngineOptions(all_lines=request.all_lines, cache_dir=repo.cache_dir)
-        return evaluate(repo, objects, changesets, policy, options=options, fail_on=request.fail_on)
+        approvals = range_approvals(
+            repo, objects, changesets, policy, verify_signatures=request.verify_signatures
+        )
+        return evaluate(
+            repo,
+            objects,
+            changesets,
+            policy,
+            approvals=approvals,
+            options=options,
+            fail_on=request.fail_on,
+        )
+
+
+def range_approvals(
+    repo: Repository,
+    objects: BatchObjectReader,
+    changesets: Sequence[ChangeSet],
+    policy: Policy,
+    *,
+    verify_signatures: bool,
+) -> Approvals:
+    """The approvals the commits of a range carry (staged and work-tree changes have none).
+
+    By default a listed approver's `Escalation-Approved-By:` trailer is taken at its word, as
+    the local hooks do: `diff` by hand agrees with what the commit-msg hook let through.
+    With `verify_signatures` (for CI, where the agent may have written the trailer) a trailer
+    counts only on a commit signed by that approver, as on the server; the allowed signers
+    are read from the range's base, which the change under judgement cannot have edited.
+    """
+    from agent_guard import escalation
+
+    commits = [change.commit for changes in changesets for change in changes.commits]
+    if not commits:
+        return NO_APPROVALS
+    settings = policy.escalation
+    if not verify_signatures:
+        return escalation.local_approvals(commits, settings)
+    base = next((changes.base for changes in changesets if changes.base), None)
+    signatures = escalation.verified_signatures(repo, objects, commits, settings, tree=base)
+    return escalation.server_approvals(commits, settings, environ={}, signatures=signatures)

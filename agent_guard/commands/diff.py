@@ -36,6 +36,7 @@ def run(
     rule_paths: tuple[Path, ...],
     all_lines: bool,
     fail_on: str,
+    verify_signatures: bool,
     color: bool | None,
 ) -> None:
     """Check a change (staged by default, or a revision range) against the policy."""
@@ -54,6 +55,7 @@ def run(
         rules=rule_paths or None,
         all_lines=all_lines,
         fail_on=Severity(fail_on),
+        verify_signatures=verify_signatures,
     )
     verdict = pipeline.diff(request)
     stream = sys.stdout
@@ -108,6 +110,13 @@ DIFF = Command(
             default="error",
             show_default=True,
             help="The lowest severity that blocks (escalations always block until approved).",
+        ),
+        Param(
+            "--verify-signatures",
+            flag=True,
+            default=False,
+            help="Count an Escalation-Approved-By trailer only on a commit signed by that "
+            "approver, as the server does (use it in CI).",
         ),
         Param(
             "--color/--no-color",
