@@ -18,7 +18,7 @@ A benchmark script exposes `run(quick: bool = False) -> list[Row]` (preferred) o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 
@@ -91,3 +91,16 @@ def render(rows: Iterable[Row]) -> str:
         if index == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
+
+
+def standalone(run: Callable[..., list[Row]]) -> None:
+    """Run one benchmark module by itself: `python benchmarks/NAME.py [--quick]`.
+
+    `BENCH_REPO=PATH` takes the history from that repository, as `run.py --repo` does.
+    """
+    import os
+    import sys
+    from pathlib import Path
+
+    repo = Path(os.environ["BENCH_REPO"]) if os.environ.get("BENCH_REPO") else None
+    sys.stdout.write(render(run(quick="--quick" in sys.argv, repo=repo)) + "\n")

@@ -19,7 +19,6 @@ Goals (issue 8): agent-guard <= 1.5x the floor and <= 0.15x ruff + detect-secret
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -29,7 +28,7 @@ import _measure
 import corpora
 import peers
 from _measure import Command, Sample
-from _table import Row, ratio_row, render, unavailable
+from _table import Row, ratio_row, standalone, unavailable
 
 BENCH = "commit (20 files)"
 # ruff's rules for what agent-guard's AST checks look for (mutable defaults, print, blind
@@ -134,10 +133,5 @@ def run(quick: bool = False, repo: Path | None = None) -> list[Row]:
     return rows
 
 
-def main() -> None:
-    repo = Path(os.environ["BENCH_REPO"]) if os.environ.get("BENCH_REPO") else None
-    print(render(run(quick="--quick" in sys.argv, repo=repo)))
-
-
 if __name__ == "__main__":
-    main()
+    standalone(run)

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _measure
 import corpora
-from _table import Row, render, unavailable
+from _table import Row, standalone, unavailable
 
 TOP = 8
 
@@ -73,10 +73,5 @@ def run(quick: bool = False, repo: Path | None = None) -> list[Row]:
     return rows
 
 
-def main() -> None:
-    repo = Path(os.environ["BENCH_REPO"]) if os.environ.get("BENCH_REPO") else None
-    print(render(run(quick="--quick" in sys.argv, repo=repo)))
-
-
 if __name__ == "__main__":
-    main()
+    standalone(run)

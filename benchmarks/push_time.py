@@ -15,7 +15,6 @@ Enterprise's 5 s pre-receive budget; peak memory reported (and bounded) at 10,00
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -25,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _measure
 import corpora
 from _measure import Command
-from _table import Row, ratio_row, render, unavailable
+from _table import Row, ratio_row, standalone, unavailable
 
 GITHUB_BUDGET_S = 5.0
 # The hook rejects a push it cannot finish within --time-budget (default 4 s). To measure
@@ -95,10 +94,5 @@ def run(quick: bool = False, repo: Path | None = None) -> list[Row]:
     return rows
 
 
-def main() -> None:
-    repo = Path(os.environ["BENCH_REPO"]) if os.environ.get("BENCH_REPO") else None
-    print(render(run(quick="--quick" in sys.argv, repo=repo)))
-
-
 if __name__ == "__main__":
-    main()
+    standalone(run)

@@ -15,7 +15,6 @@ Goal (issue 8): warm <= 0.5x cold.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -24,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _measure
 import corpora
 from _measure import Command
-from _table import Row, ratio_row, render, unavailable
+from _table import Row, ratio_row, standalone, unavailable
 
 
 def pair(
@@ -79,10 +78,5 @@ def run(quick: bool = False, repo: Path | None = None) -> list[Row]:
     return rows
 
 
-def main() -> None:
-    repo = Path(os.environ["BENCH_REPO"]) if os.environ.get("BENCH_REPO") else None
-    print(render(run(quick="--quick" in sys.argv, repo=repo)))
-
-
 if __name__ == "__main__":
-    main()
+    standalone(run)
