@@ -119,6 +119,10 @@ def pre_commit(cwd: Path, *, escalations: str = "auto") -> Outcome:
             f"`{escalation.TRAILER}: Name <email>` naming an approver; the commit-msg hook "
             "checks it"
         )
+        if not blocked:  # commit-msg shows them in full next: say it once, not twice
+            verdict = replace(
+                verdict, findings=tuple(f for f in verdict.findings if f not in pending)
+            )
         return Outcome(replace(verdict, blocked=blocked), (note,))
     return Outcome(
         verdict,

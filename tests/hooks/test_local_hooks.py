@@ -178,3 +178,13 @@ def test_a_merge_is_judged_on_what_it_adds_not_on_the_other_branch(project: GitR
     assert evil.returncode != 0
     assert "blocking-in-async" in output(evil)
     assert "protected-file" not in output(evil)
+
+
+def test_a_deferred_escalation_is_explained_once_not_twice(project: GitRepo) -> None:
+    install(project, "pre-commit", "commit-msg")
+    stage_models_edit(project)
+    result = commit(project, "Add email")
+    assert result.returncode == 1
+    text = output(result)
+    assert text.count("protected-file (AG001)") == 1  # in full from commit-msg only
+    assert "1 escalation(s) need approval" in text  # pre-commit's one line
