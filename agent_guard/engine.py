@@ -18,8 +18,9 @@ finding any line of its `scope` — was added or changed (`all_lines` keeps ever
 Path, secret and commit findings are about the change itself and are always kept. Results
 are cached per blob within a run (the same blob in two commits or two refs is checked once)
 and across runs (`results.py`: a re-push or CI re-run reads them instead of re-checking).
-Blobs are read in pipelined batches; a push's many Python files are walked in a forked
-worker process while this one scans the commits for secrets.
+Blobs are read in pipelined batches. On a push, the many Python files are walked in a
+forked worker process while this one scans the commits for secrets, and the work left at
+the end is shared by both (`_Workers`).
 """
 
 from __future__ import annotations
@@ -32,13 +33,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent_guard.changes.git import MAX_BLOB_SIZE, BlobTooLarge
 from agent_guard.changes.model import ChangedFile, ChangeSet, ObjectReader, Status, TreeReader
 from agent_guard.checks import policy_change, protected_file
 from agent_guard.checks.base import make_finding
 from agent_guard.checks.registry import BY_SLUG
+from agent_guard.errors import GitError
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings, Policy
 
@@ -130,20 +132,24 @@ def run(
         (change.commit.oid, change.files) for change in changes.commits
     ] or [(None, changes.files)]
 
-    for commit, files in units:
-        findings += _path_checks(files, policy, objects, commit)
-    # The Python checks start first: on a push they run in worker processes, on the other
-    # core, while this process scans every commit for secrets.
-    python_files = [file for file in changes.files if _is_python_source(file)]
-    python_results = _python_checks(python_files, policy, objects, options, cache)
-    findings += _secret_checks(units, policy, objects, options, cache)
-
+    # The Python checks start first: on a push they go to a worker process, on the other
+    # core, while this process runs the path checks and scans the commits for secrets;
+    # whatever is left over at the end is shared by both (see `_Workers`).
     imports: dict[str, tuple[Any, ...]] = {}
     code_findings: list[Finding] = []
-    for file, (found, records) in python_results():
-        code_findings += found
-        if records is not None:
-            imports[file.path] = records
+    workers = _Workers(policy, objects)
+    try:
+        python_files = [file for file in changes.files if _is_python_source(file)]
+        python_results = _python_checks(python_files, policy, objects, options, cache, workers)
+        for commit, files in units:
+            findings += _path_checks(files, policy, objects, commit)
+        findings += _secret_checks(units, policy, objects, options, cache, workers)
+        for file, (found, records) in python_results():
+            code_findings += found
+            if records is not None:
+                imports[file.path] = records
+    finally:
+        workers.close()
 
     code_findings += _architecture_checks(changes, policy, imports, tree, objects, options)
     numbered = [file for file in changes.files if file.new_oid not in cache.lone_cr]
@@ -247,6 +253,7 @@ def _python_checks(
     objects: ObjectReader,
     options: EngineOptions,
     cache: RunCache,
+    workers: _Workers,
 ) -> Callable[[], list[tuple[ChangedFile, tuple[list[Finding], tuple[Any, ...] | None]]]]:
     """The single AST walk over each changed Python file (parsed once, cached per blob).
 
@@ -280,7 +287,7 @@ def _python_checks(
                 results[(oid, file.path)] = cache.python[(oid, file.path)] = (oversize, None)
             else:
                 work.append((file, data))
-    pending = _check_many(work, policy)
+    pending = _check_many(work, policy, workers)
 
     def finish() -> list[tuple[ChangedFile, tuple[list[Finding], tuple[Any, ...] | None]]]:
         for file, (checked, records, lone_cr) in pending():
@@ -295,44 +302,114 @@ def _python_checks(
     return finish
 
 
-PARALLEL_FROM = 48  # files: below this, starting worker processes costs more than it saves
-_WORKER_POLICY: list[Policy] = []  # the policy a forked worker inherits
+PARALLEL_FROM = 48  # files or blobs: below this, worker processes cost more than they save
+WORKER_CHUNK = 2  # Python files per task: small, so the tail of the work is shared evenly
+SECRET_CHUNK = 32  # blobs per secret-scan task
+_WORKER_STATE: list[Any] = []  # [policy, reader factory or None]: what a forked worker inherits
+_WORKER_READER: list[Any] = []  # the worker's own cat-file reader, started on first use
 
 
 CheckedBlob = tuple[list[Finding], tuple[Any, ...] | None, bool]
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class _Workers:
+    """Forked worker processes shared by one run's Python walk and secret scan (a push's).
+
+    Forked, the workers inherit the loaded modules and the policy; a worker reads blobs for
+    the secret scan through its own `cat-file` (the reader's `fresh()`). Work is queued in
+    small tasks; when this process comes for the results it takes the tasks no worker has
+    started, from the end of the queue, and does them itself, so both cores stay busy to the
+    end whichever job is longer. A worker that dies, or cannot read, leaves its task to this
+    process. Nothing starts before a job is big enough to pay for it.
+    """
+
+    def __init__(self, policy: Policy, objects: ObjectReader) -> None:
+        self._policy = policy
+        self._fresh: Callable[[], Any] | None = getattr(objects, "fresh", None)
+        self._pool: Any = None
+        self.cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+    def usable(self, size: int, *, reads: bool = False) -> bool:
+        return (
+            size >= PARALLEL_FROM
+            and self.cores > 1
+            and (not reads or self._fresh is not None)
+            and "fork" in _start_methods()
+        )
+
+    def share(
+        self,
+        function: Callable[[T], R | None],
+        tasks: Sequence[T],
+        local: Callable[[T], R],
+    ) -> Callable[[], list[R]]:
+        """Queue `function(task)` for the workers; the call returns the results in order."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = self._start()
+        futures = [pool.submit(function, task) for task in tasks]
+
+        def finish() -> list[R]:
+            stolen: dict[int, R] = {}
+            for index in range(len(futures) - 1, -1, -1):
+                if not futures[index].cancel():
+                    break  # a worker has it, and every task before it
+                stolen[index] = local(tasks[index])
+            results: list[R] = []
+            for index, future in enumerate(futures):
+                if index in stolen:
+                    results.append(stolen[index])
+                    continue
+                try:
+                    result = future.result()
+                except BrokenProcessPool:  # a worker died (killed, out of memory)
+                    log.warning("a worker process died; doing its work in this process")
+                    result = None
+                results.append(local(tasks[index]) if result is None else result)
+            return results
+
+        return finish
+
+    def _start(self) -> Any:
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _WORKER_STATE[:] = [self._policy, self._fresh]
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(self.cores - 1, mp_context=context)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+            _WORKER_STATE.clear()
 
 
 def _check_many(
-    work: Sequence[tuple[ChangedFile, bytes]], policy: Policy
+    work: Sequence[tuple[ChangedFile, bytes]], policy: Policy, workers: _Workers
 ) -> Callable[[], list[tuple[ChangedFile, CheckedBlob]]]:
     """Parse and walk many blobs; returns a call that waits for their results.
 
-    With enough files (a push) and more than one core, worker processes do it while the
-    caller goes on (the secret scan): forked, they inherit the loaded modules and the
-    policy, and return findings with their source lines filled in, so the parent never
-    needs the text again. Otherwise the work happens here, when the results are asked for.
+    A push's many files go to the workers (`_Workers`), which return findings with their
+    source lines filled in, so this process never needs the text again. Otherwise the work
+    happens here, when the results are asked for.
     """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    files = [file for file, _ in work]
-    if len(work) < PARALLEL_FROM or cores < 2 or "fork" not in _start_methods():
+    if not workers.usable(len(work)):
         return lambda: [(file, _check_sourced(file, data, policy)) for file, data in work]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    chunks = [work[start : start + WORKER_CHUNK] for start in range(0, len(work), WORKER_CHUNK)]
 
-    _WORKER_POLICY[:] = [policy]
-    pool = ProcessPoolExecutor(cores - 1, mp_context=multiprocessing.get_context("fork"))
-    started = pool.map(_worker, work, chunksize=4)
+    def local(chunk: Sequence[tuple[ChangedFile, bytes]]) -> list[CheckedBlob]:
+        return [_check_sourced(file, data, policy) for file, data in chunk]
+
+    pending = workers.share(_python_worker, chunks, local)
 
     def finish() -> list[tuple[ChangedFile, CheckedBlob]]:
-        try:
-            return list(zip(files, started, strict=True))
-        except BrokenProcessPool:  # a worker died (killed, out of memory): do it here
-            log.warning("a worker process died; checking the Python files in this process")
-            return [(file, _check_sourced(file, data, policy)) for file, data in work]
-        finally:
-            pool.shutdown(cancel_futures=True)
-            _WORKER_POLICY.clear()
+        results = [item for chunk in pending() for item in chunk]
+        return list(zip([file for file, _ in work], results, strict=True))
 
     return finish
 
@@ -343,9 +420,8 @@ def _start_methods() -> list[str]:
     return multiprocessing.get_all_start_methods()
 
 
-def _worker(item: tuple[ChangedFile, bytes]) -> CheckedBlob:
-    file, data = item
-    return _check_sourced(file, data, _WORKER_POLICY[0])
+def _python_worker(chunk: Sequence[tuple[ChangedFile, bytes]]) -> list[CheckedBlob]:
+    return [_check_sourced(file, data, _WORKER_STATE[0]) for file, data in chunk]
 
 
 def _check_sourced(file: ChangedFile, data: bytes, policy: Policy) -> CheckedBlob:
@@ -419,8 +495,13 @@ def _secret_checks(
     objects: ObjectReader,
     options: EngineOptions,
     cache: RunCache,
+    workers: _Workers,
 ) -> list[Finding]:
-    """The secret scan of every unit (commit), on its added lines; blobs read in one batch."""
+    """The secret scan of every unit (commit), on its added lines; blobs read in batches.
+
+    A push's many blobs are shared with the worker processes (`_Workers`), each reading
+    through its own cat-file.
+    """
     settings = policy.enabled("secret")
     if settings is None:
         return []
@@ -452,16 +533,76 @@ def _secret_checks(
                     continue
                 cache.secrets[key] = list(stored)
             findings += [replace(found, commit=commit) for found in cache.secrets[key]]
-    for oid, data, _size in _read_blobs(objects, list(wanted)):
-        for commit, file, key in wanted[oid]:
-            if data is None:
+    keys = {oid: list(dict.fromkeys(key for _, _, key in items)) for oid, items in wanted.items()}
+    scanned = _scan_blobs(keys, module, settings, objects, workers)
+    for items in wanted.values():
+        for commit, _file, key in items:
+            if key not in scanned:
                 continue  # too large to scan
             if key not in cache.secrets:
-                found = list(module.scan_blob(file.path, data, key[2], settings, None))
-                cache.secrets[key] = found
-                store.put_secrets(*key, tuple(found))
+                cache.secrets[key] = scanned[key]
+                store.put_secrets(*key, tuple(scanned[key]))
             findings += [replace(found, commit=commit) for found in cache.secrets[key]]
     return findings
+
+
+SecretTask = list[tuple[str, list[SecretKey]]]  # blob ids, each with the keys to scan it for
+
+
+def _scan_blobs(
+    keys: dict[str, list[SecretKey]],
+    module: ModuleType,
+    settings: CheckSettings,
+    objects: ObjectReader,
+    workers: _Workers,
+) -> dict[SecretKey, list[Finding]]:
+    """The secrets of each blob on each of its keys' lines (a blob too large is left out)."""
+    task = list(keys.items())
+    if not workers.usable(len(task), reads=True):
+        return _scan_task(task, objects, module, settings)
+    tasks = [task[start : start + SECRET_CHUNK] for start in range(0, len(task), SECRET_CHUNK)]
+
+    def local(part: SecretTask) -> dict[SecretKey, list[Finding]]:
+        return _scan_task(part, objects, module, settings)
+
+    scanned: dict[SecretKey, list[Finding]] = {}
+    for part in workers.share(_secret_worker, tasks, local)():
+        scanned.update(part)
+    return scanned
+
+
+def _scan_task(
+    task: SecretTask, objects: ObjectReader, module: ModuleType, settings: CheckSettings
+) -> dict[SecretKey, list[Finding]]:
+    scanned: dict[SecretKey, list[Finding]] = {}
+    by_oid = dict(task)
+    for oid, data, _size in _read_blobs(objects, list(by_oid)):
+        if data is None:
+            continue
+        for key in by_oid[oid]:
+            scanned[key] = list(module.scan_blob(key[1], data, key[2], settings, None))
+    return scanned
+
+
+def _secret_worker(task: SecretTask) -> dict[SecretKey, list[Finding]] | None:
+    """A worker's share of the secret scan; None (do it in the parent) when it cannot read."""
+    policy, fresh = _WORKER_STATE
+    settings = policy.enabled("secret")
+    if settings is None or fresh is None:
+        return None
+    if not _WORKER_READER:
+        from multiprocessing.util import Finalize
+
+        reader = fresh()
+        _WORKER_READER.append(reader)
+        Finalize(reader, reader.close, exitpriority=10)  # its cat-file ends with the worker
+    module = importlib.import_module("agent_guard.checks.secret")
+    try:
+        return _scan_task(task, _WORKER_READER[0], module, settings)
+    except (GitError, OSError) as error:
+        log.debug("worker cannot read blobs (%s): the parent scans them", error)
+        _WORKER_READER.pop().close()
+        return None
 
 
 def _scannable(file: ChangedFile) -> bool:

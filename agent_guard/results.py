@@ -41,11 +41,13 @@ from collections.abc import Collection
 from pathlib import Path
 
 from agent_guard import __version__
+from agent_guard.changes.model import ChangedFile
 from agent_guard.model import Finding
 
 log = logging.getLogger(__name__)
 
 FOLDER = "results-v1"  # bump when the shape of a stored value changes
+CHANGES_FOLDER = "changes-v1"  # per-commit changes (see `ResultStore.get_changes`)
 MAGIC = b"agent-guard-results 1\n"
 MAX_PACKS = 16  # beyond this, the small packs are merged into one
 SMALL_PACK = 4 << 20  # bytes: packs under this are merged (a commit's, a short push's)
@@ -111,8 +113,8 @@ class ResultStore:
     Call `flush()` at the end of a run: it writes what the run computed as one pack.
     """
 
-    def __init__(self, cache_dir: Path | None, fingerprint: str) -> None:
-        self._folder = cache_dir / FOLDER if cache_dir is not None and fingerprint else None
+    def __init__(self, cache_dir: Path | None, fingerprint: str, folder: str = FOLDER) -> None:
+        self._folder = cache_dir / folder if cache_dir is not None and fingerprint else None
         self._fingerprint = fingerprint
         self._packs: list[_Pack] | None = None  # newest first, loaded on first use
         self._pending: dict[bytes, bytes] = {}
@@ -217,6 +219,20 @@ class ResultStore:
         self, oid: str, path: str, lines: Collection[int] | None, found: tuple[Finding, ...]
     ) -> None:
         self._put("secrets", oid, path, lines, found)
+
+    # -- commits: what a commit changed (files, statuses, ids, added lines) -----------------
+    # A commit id names its tree and its parents' trees forever, so the files it changed, as
+    # git diffs them with the fixed flags of `changes.diffparse` (the store's fingerprint),
+    # never change: a re-push or a CI re-run reads them here instead of from `git log -p`.
+
+    def get_changes(self, oid: str) -> tuple[ChangedFile, ...] | None:
+        value = self._get("commit", oid, "", None)
+        if isinstance(value, tuple) and all(isinstance(item, ChangedFile) for item in value):
+            return value
+        return None
+
+    def put_changes(self, oid: str, files: tuple[ChangedFile, ...]) -> None:
+        self._put("commit", oid, "", None, files)
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -55,6 +55,8 @@ def parse(message: str, *, comment_char: str = "#") -> list[tuple[str, str]]:
 def values(message: str, token: str, *, comment_char: str = "#") -> list[str]:
     """The values of every trailer named `token` (compared case-insensitively, as git does)."""
     wanted = token.lower()
+    if wanted not in message.lower():  # most messages: a push checks thousands of them
+        return []
     found = parse(message, comment_char=comment_char)
     return [value for key, value in found if key.lower() == wanted]
 

@@ -2,7 +2,8 @@
 
 Every source costs a constant number of git processes, however many commits or files it
 covers: the net change is one `diff-index`/`diff-tree`, the commits of a range or push are
-one `git log -m --stdin` stream parsed incrementally, and every object (commit messages,
+one `git log -m --stdin` stream per 1,000 commits parsed incrementally (commits seen by an
+earlier run are read from the result store instead), and every object (commit messages,
 blobs, tags) is read through the one `cat-file --batch` reader the caller passes in.
 
 Semantics (see docs/reports.md):
@@ -189,47 +190,84 @@ def parse_commit(oid: str, data: bytes) -> Commit:
     return Commit(oid, tuple(parents), people["author"], people["committer"], text)
 
 
+LOG_CHUNK = 1000  # commits per `git log` process: bounds git's memory on huge pushes
+# What the per-commit changes depend on besides the commit: how git is asked to diff it.
+CHANGES_FINGERPRINT = hashlib.sha256(
+    "\0".join((LOG_FORMAT, *DIFF_FLAGS, "-m", "--root")).encode()
+).hexdigest()
+
+
 def read_commit_changes(
     repo: Repository, objects: BatchObjectReader, revs: Sequence[str], *, walk: bool
 ) -> list[CommitChange]:
-    """The per-commit changes of `revs` in ONE `git log` process, oldest first.
+    """The per-commit changes of `revs`, oldest first, in a constant number of processes.
 
     `walk=False`: exactly the listed commit ids (in the given order). `walk=True`: `revs` are
     rev-list arguments (ids and `--not`, `--all`, `--remotes=...`), listed in reverse
-    topological order. A merge is diffed against each parent (`-m`) and reduced to what
-    differs from all of them.
+    topological order by one `rev-list`. A merge is diffed against each parent (`-m`) and
+    reduced to what differs from all of them.
+
+    Commits are immutable, so what each one changed is kept across runs in the repository's
+    result store (`<git-dir>/agent-guard/changes-v1/`): a re-push or CI re-run asks `git log
+    -p` only for commits it has not seen. The rest go to `git log --stdin` in chunks of
+    LOG_CHUNK commits, so git's own memory stays bounded however large the push.
     """
     if not revs:
         return []
-    # git < 2.42 takes no options on --stdin, so a walk passes its arguments (ids and fixed
-    # options only) on the command line; an explicit list of ids goes through stdin.
     if walk:
-        args: tuple[str, ...] = ("--reverse", "--topo-order", *revs, "--")
-        stdin = b""
-    else:
-        args = ("--no-walk=unsorted", "--stdin")
-        stdin = "".join(f"{rev}\n" for rev in revs).encode()
+        out = repo.git.run("rev-list", "--reverse", "--topo-order", *revs, "--")
+        revs = out.decode().split()
+    from agent_guard.results import CHANGES_FOLDER, ResultStore
+
+    store = ResultStore(repo.cache_dir, CHANGES_FINGERPRINT, folder=CHANGES_FOLDER)
+    try:
+        known: dict[str, tuple[ChangedFile, ...]] = {}
+        missing: list[str] = []
+        for oid in revs:
+            files = store.get_changes(oid)
+            if files is None:
+                missing.append(oid)
+            else:
+                known[oid] = files
+        for start in range(0, len(missing), LOG_CHUNK):
+            for oid, files in _log_changes(repo, missing[start : start + LOG_CHUNK]):
+                known[oid] = files
+                store.put_changes(oid, files)
+    finally:
+        store.flush()
+    absent = [oid for oid in revs if oid not in known]
+    if absent:
+        raise GitError(f"git log did not list commit {absent[0]}")
+    commits = read_commits(objects, revs)
+    return [CommitChange(commit, known[commit.oid]) for commit in commits]
+
+
+def _log_changes(
+    repo: Repository, oids: Sequence[str]
+) -> list[tuple[str, tuple[ChangedFile, ...]]]:
+    """(commit id, changed files) of exactly `oids`, from ONE `git log -p --stdin` process."""
+    # git < 2.42 takes no options on --stdin: the ids go through stdin, options on argv.
+    stdin = "".join(f"{oid}\n" for oid in oids).encode()
     listed: list[tuple[str, tuple[ChangedFile, ...]]] = []
-    pending: tuple[str, tuple[str, ...], list[list[ChangedFile]]] | None = None
+    pending: tuple[str, list[list[ChangedFile]]] | None = None
 
     def flush() -> None:
         if pending is not None:
-            oid, _parents, per_parent = pending
+            oid, per_parent = pending
             files = per_parent[0] if len(per_parent) == 1 else merge_contribution(per_parent)
             listed.append((oid, tuple(files)))
 
     with repo.git.stream(
-        "log", LOG_FORMAT, *DIFF_FLAGS, "-m", "--root", *args, input=stdin
+        "log", LOG_FORMAT, *DIFF_FLAGS, "-m", "--root", "--no-walk=unsorted", "--stdin", input=stdin
     ) as stdout:
         for entry in read_log(StreamReader(stdout)):
             if pending is not None and pending[0] == entry.oid:
-                pending[2].append(entry.files)
+                pending[1].append(entry.files)
                 continue
             flush()
-            pending = (entry.oid, entry.parents, [entry.files])
+            pending = (entry.oid, [entry.files])
         flush()
-    commits = read_commits(objects, [oid for oid, _ in listed])
-    return [CommitChange(commit, files) for commit, (_, files) in zip(commits, listed, strict=True)]
+    return listed
 
 
 def merge_contribution(per_parent: Sequence[Sequence[ChangedFile]]) -> list[ChangedFile]:

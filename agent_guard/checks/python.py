@@ -583,8 +583,32 @@ _BOOKKEEPING: dict[type[ast.AST], Callable[[Walk, Any], None]] = {
     ast.Nonlocal: _record_global,
 }
 
-#: Leaves (and non-nodes) that are not pushed at all unless a handler asks for them.
-_LEAVES = frozenset({type(None), ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass})
+#: Leaves (and non-nodes) that are not pushed at all unless a handler asks for them: names,
+#: constants, and the operator and context singletons (`BinOp.op`, `Compare.ops`, `ctx`).
+_LEAVES = frozenset(
+    {type(None), ast.Name, ast.Constant, ast.Pass}
+    | {
+        leaf
+        for base in (ast.operator, ast.boolop, ast.unaryop, ast.cmpop, ast.expr_context)
+        for leaf in base.__subclasses__()
+    }
+)
+
+# What the walk does with a node class besides its handlers (bits of `_Plan.kind`).
+_HAS_LEAVE = 1  # push a LEAVE marker: some handler wants to see the node after its children
+_IS_SCOPE = 2  # opens a scope: children in evaluation order (`_push_scope_children`)
+_IS_IF = 4  # may be `if TYPE_CHECKING:`
+
+#: Per node class: (bookkeeping, enter handlers, kind bits, child fields) — one lookup a node.
+_Plan = tuple[Callable[["Walk", Any], None] | None, tuple["Handler", ...], int, tuple[str, ...]]
+
+
+def _node_plan(
+    cls: type, enter: dict[type, tuple[Handler, ...]], leave: dict[type, tuple[Handler, ...]]
+) -> _Plan:
+    kind = (_HAS_LEAVE if cls in leave else 0) | (_IS_SCOPE if cls in _SCOPE_NODES else 0)
+    kind |= _IS_IF if cls is ast.If else 0
+    return _BOOKKEEPING.get(cls), enter.get(cls, ()), kind, _child_fields(cls)
 
 
 def _push_scope_children(push: Callable[[Any], None], walk: Walk, node: Any) -> None:
@@ -638,11 +662,8 @@ def walk_tree(walk: Walk, tree: ast.Module, enter: dict[type, tuple[Handler, ...
     stack: list[Any] = list(reversed(tree.body))
     push = stack.append
     pop = stack.pop
-    child_fields = _CHILD_FIELDS
-    bookkeeping = _BOOKKEEPING
-    scope_nodes = _SCOPE_NODES
+    plans: dict[type, _Plan] = {}
     skip = _LEAVES - enter.keys() - leave.keys()
-    if_class = ast.If
     no_handlers: tuple[Handler, ...] = ()
     while stack:
         node = pop()
@@ -652,36 +673,35 @@ def walk_tree(walk: Walk, tree: ast.Module, enter: dict[type, tuple[Handler, ...
             if op == _LEAVE:
                 for handler in leave.get(target.__class__, no_handlers):
                     handler(target)
-                if target.__class__ in scope_nodes:
+                if target.__class__ in _SCOPE_NODES:
                     walk.close_scope()
             elif op == _OPEN:
                 walk.open_scope(target)
             else:
                 walk.type_checking -= 1
             continue
-        record = bookkeeping.get(cls)
+        plan = plans.get(cls)
+        if plan is None:
+            plan = plans[cls] = _node_plan(cls, enter, leave)
+        record, handlers, kind, fields = plan
         if record is not None:
             record(walk, node)
-        handlers = enter.get(cls)
-        if handlers is not None:
-            for handler in handlers:
-                handler(node)
-        if cls in scope_nodes:
-            _push_scope_children(push, walk, node)
-            continue
-        if cls in leave:
-            push((_LEAVE, node))
-        if cls is if_class and _is_type_checking(walk, node.test):
-            for stmt in reversed(node.orelse):
-                push(stmt)
-            push((_END_TYPE_CHECKING, node))
-            for stmt in reversed(node.body):
-                push(stmt)
-            walk.type_checking += 1
-            continue
-        fields = child_fields.get(cls)
-        if fields is None:
-            fields = _child_fields(cls)
+        for handler in handlers:
+            handler(node)
+        if kind:
+            if kind & _IS_SCOPE:
+                _push_scope_children(push, walk, node)
+                continue
+            if kind & _HAS_LEAVE:
+                push((_LEAVE, node))
+            if kind & _IS_IF and _is_type_checking(walk, node.test):
+                for stmt in reversed(node.orelse):
+                    push(stmt)
+                push((_END_TYPE_CHECKING, node))
+                for stmt in reversed(node.body):
+                    push(stmt)
+                walk.type_checking += 1
+                continue
         for field in fields:
             value = getattr(node, field)
             if value.__class__ is list:

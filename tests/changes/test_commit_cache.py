@@ -1,0 +1,124 @@
+"""Per-commit changes are kept across runs, read from git in chunks, and never trusted blindly."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agent_guard.changes import sources
+from agent_guard.changes.model import CommitChange
+from agent_guard.changes.sources import parse_pre_receive, push_changes, range_changes
+from agent_guard.results import CHANGES_FOLDER, verify_pack
+from tests.changes.helpers import opened
+from tests.changes.test_scale import fast_import_commits
+from tests.conftest import GitRepo
+
+
+def _history(repo: GitRepo) -> tuple[str, str]:
+    """A base commit, then a merge and a few commits with added, edited and removed lines."""
+    repo.write("app.py", "a = 1\n")
+    base = repo.commit("base")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("side.py", "s = 1\ns2 = 2\n")
+    repo.commit("side")
+    repo.git("checkout", "-q", "-")
+    repo.write("app.py", "a = 1\nb = 2\n")
+    repo.commit("main edit")
+    repo.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+    repo.write("app.py", "b = 2\nc = 3\n")
+    repo.write("new.py", "x = 1\n")
+    repo.git("rm", "-q", "side.py")
+    tip = repo.commit("more")
+    return base, tip
+
+
+def _push(repo: GitRepo, base: str, tip: str) -> list[CommitChange]:
+    stdin = f"{base} {tip} refs/heads/pushed\n"
+    with opened(repo) as (repository, objects):
+        [changes] = push_changes(repository, objects, parse_pre_receive(stdin), exclude=(base,))
+    assert len(changes.commits) == 4  # side, main edit, the merge, more
+    return list(changes.commits)
+
+
+def _folder(repo: GitRepo) -> Path:
+    return repo.path / ".git" / "agent-guard" / CHANGES_FOLDER
+
+
+def _git_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    real = shutil.which("git")
+    assert real is not None
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "git-calls.log"
+    (bin_dir / "git").write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{real}" "$@"\n')
+    (bin_dir / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{Path(real).parent}")
+    return log
+
+
+def _ran_log(log: Path) -> bool:
+    return any(" log " in f" {line} " for line in log.read_text().splitlines())
+
+
+def test_a_re_push_reads_the_commits_without_git_log(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base, tip = _history(repo)
+    log = _git_calls(tmp_path, monkeypatch)
+    cold = _push(repo, base, tip)
+    assert _ran_log(log)
+    [pack] = _folder(repo).glob("pack-*.pack")
+    assert verify_pack(pack)
+    log.write_text("")
+    warm = _push(repo, base, tip)
+    assert warm == cold
+    assert not _ran_log(log)
+    assert len(list(_folder(repo).glob("pack-*.pack"))) == 1  # all hits: nothing written
+
+
+def test_a_ci_range_reuses_what_the_push_read(repo: GitRepo) -> None:
+    base, tip = _history(repo)
+    pushed = _push(repo, base, tip)
+    with opened(repo) as (repository, objects):
+        ranged = range_changes(repository, objects, f"{base}..{tip}")
+    assert list(ranged.commits) == pushed
+    assert len(list(_folder(repo).glob("pack-*.pack"))) == 1
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "folder-is-a-file"])
+def test_a_damaged_commit_store_only_makes_the_read_cold(repo: GitRepo, damage: str) -> None:
+    base, tip = _history(repo)
+    cold = _push(repo, base, tip)
+    [pack] = _folder(repo).glob("pack-*.pack")
+    data = pack.read_bytes()
+    if damage == "truncate":
+        pack.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":
+        pack.write_bytes(data[:-10] + bytes(b ^ 0xFF for b in data[-10:]))
+    elif damage == "garbage":
+        pack.write_bytes(b"\0" * len(data))
+    else:
+        shutil.rmtree(_folder(repo))
+        _folder(repo).write_bytes(b"not a folder")
+    assert _push(repo, base, tip) == cold
+
+
+def test_git_log_in_chunks_reads_what_one_process_reads(
+    make_repo: Callable[..., GitRepo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo("chunks")
+    tip = fast_import_commits(repo, 25)
+    stdin = f"{'0' * 40} {tip} refs/heads/pushed\n"
+    repo.git("update-ref", "-d", "refs/heads/main")
+    with opened(repo) as (repository, objects):
+        [whole] = push_changes(repository, objects, parse_pre_receive(stdin))
+    shutil.rmtree(_folder(repo))
+    monkeypatch.setattr(sources, "LOG_CHUNK", 4)
+    with opened(repo) as (repository, objects):
+        [chunked] = push_changes(repository, objects, parse_pre_receive(stdin))
+    assert len(whole.commits) == 25
+    assert chunked.commits == whole.commits
+    assert [c.files[0].added_lines for c in chunked.commits][-1] == frozenset({5})
