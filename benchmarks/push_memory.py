@@ -11,11 +11,10 @@ push of the rest would send (the objects are present, as in git's receive quaran
 Peak memory comes from `os.wait4` (ru_maxrss of the hook and the git processes it waited
 for, KiB on Linux). The time budget is lifted: this measures memory, not speed.
 
-Measured (2 cores, Python 3.12, git 2.39): 31.8 MiB at 100 commits, 33.5 MiB at 1,000,
-97.8 MiB at 10,000. The 10,000-commit peak is git's, not agent-guard's: the one
-`git log --no-walk --stdin -p` of all pushed commits alone peaks at 97.8 MiB, while
-agent-guard's Python heap peaks at ~23 MiB (tracemalloc). Feeding `git log` in batches of
-~1,000 commits would bound git's share too.
+Measured (2 cores, Python 3.12, git 2.39, 2026-11-27): 30.3 MiB at 100 commits, 32.6 MiB
+at 1,000, 53.9 MiB at 10,000 (1.65x for ten times the commits). git's share is bounded
+too: `git log --stdin -p` reads at most 1,000 commits per process, and cat-file's delta
+base cache is capped (before both, the 10,000-commit peak was git's own 97.8 MiB).
 
     .venv/bin/python benchmarks/push_memory.py [--quick]
 """
