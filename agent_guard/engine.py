@@ -684,28 +684,39 @@ def _line_filter(
 def _with_source(
     finding: Finding, changes: ChangeSet, objects: ObjectReader, cache: RunCache
 ) -> Finding:
-    """Fill `source` with the offending line (never for secrets: they mask themselves)."""
+    """Fill `source` with the offending line (never for secrets: they mask themselves).
+
+    A path finding (a protected or policy file changed) points at the first added line; when
+    that line is blank it moves to the first added line with text, so the report quotes
+    what the change did rather than an empty line.
+    """
     if finding.source is not None or finding.check == "secret" or finding.line <= 0:
         return finding
-    oid = _blob_of(finding, changes)
-    if oid is None:
+    file = _file_of(finding, changes)
+    if file is None or file.new_oid is None:
         return finding
-    lines = cache.texts.get(oid)
+    lines = cache.texts.get(file.new_oid)
     if lines is None:
-        text = _read_text(objects, oid, cache)
-        if text is None:
+        if _read_text(objects, file.new_oid, cache) is None:
             return finding
-        lines = cache.texts[oid]
+        lines = cache.texts[file.new_oid]
     if finding.line > len(lines):
         return finding
+    if not lines[finding.line - 1].strip() and _family(finding.check) == "path":
+        line = next(
+            (n for n in sorted(file.added_lines) if n <= len(lines) and lines[n - 1].strip()),
+            finding.line,
+        )
+        finding = replace(finding, line=line)
     return replace(finding, source=lines[finding.line - 1].rstrip())
 
 
-def _blob_of(finding: Finding, changes: ChangeSet) -> str | None:
+def _file_of(finding: Finding, changes: ChangeSet) -> ChangedFile | None:
+    """The changed file (of the finding's commit, if any) whose new blob the finding is in."""
     files: Iterable[ChangedFile] = changes.files
     if finding.commit is not None:
         files = next((c.files for c in changes.commits if c.commit.oid == finding.commit), ())
     for file in files:
         if file.path == finding.path and file.has_content:
-            return file.new_oid
+            return file
     return None

@@ -1,4 +1,4 @@
-"""pyproject.toml is policy only through its [tool.agent-guard] table, even as the config."""
+"""Path findings: pyproject.toml is policy only through its table; quoting the added line."""
 
 from __future__ import annotations
 
@@ -31,3 +31,16 @@ def test_the_agent_guard_table_of_pyproject_is_policy(repo: GitRepo) -> None:
     repo.write("pyproject.toml", PYPROJECT + TABLE.replace('"lead"', '"lead", "agent"'))
     repo.add()
     assert "policy-change" in _checks(repo)
+
+
+def test_a_protected_file_finding_quotes_the_first_added_line_with_text(repo: GitRepo) -> None:
+    repo.write(".cursor/rules/backend.mdc", SEED_RULE_FILE.read_bytes())
+    repo.write("app/models.py", "class User:\n    name: str\n")
+    repo.commit("project")
+    repo.write("app/models.py", "class User:\n    name: str\n\n\nclass Coupon:\n    code: str\n")
+    repo.add()
+    result = repo.agent_guard("diff", "--staged", "--format", "json")
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["path"] == "app/models.py"]
+    assert finding["check"] == "protected-file"
+    assert finding["line"] == 5
+    assert finding["source"] == "class Coupon:"
