@@ -454,14 +454,7 @@ class CommitTreeReader:
     def _load(self) -> dict[str, TreeEntry]:
         if self._entries is None:
             out = self._git.run("ls-tree", "-r", "-z", "--full-tree", self._treeish)
-            entries: dict[str, TreeEntry] = {}
-            for record in out.split(b"\0"):
-                if not record:
-                    continue
-                meta, _, path = record.partition(b"\t")
-                mode, _kind, oid = meta.decode().split(" ")
-                entries[fsdecode(path)] = TreeEntry(mode, oid)
-            self._entries = entries
+            self._entries = _tree_entries(out, index=False)
         return self._entries
 
     def paths(self) -> tuple[str, ...]:
@@ -481,6 +474,22 @@ class CommitTreeReader:
             return None
 
 
+def _tree_entries(out: bytes, *, index: bool) -> dict[str, TreeEntry]:
+    """Path -> entry from `ls-tree -r -z` (`mode type oid<TAB>path`) or, with `index`,
+    `ls-files -s -z` (`mode oid stage<TAB>path`; conflicted paths, stage > 0, have no
+    single content yet and are left out)."""
+    entries: dict[str, TreeEntry] = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition(b"\t")
+        first, second, third = meta.decode().split(" ")
+        if index and third != "0":
+            continue
+        entries[fsdecode(path)] = TreeEntry(first, second if index else third)
+    return entries
+
+
 class IndexTreeReader(CommitTreeReader):
     """The files of the index (`git ls-files -s -z`): what the next commit will contain."""
 
@@ -489,16 +498,7 @@ class IndexTreeReader(CommitTreeReader):
 
     def _load(self) -> dict[str, TreeEntry]:
         if self._entries is None:
-            out = self._git.run("ls-files", "-s", "-z")
-            entries: dict[str, TreeEntry] = {}
-            for record in out.split(b"\0"):
-                if not record:
-                    continue
-                meta, _, path = record.partition(b"\t")
-                mode, oid, stage = meta.decode().split(" ")
-                if stage == "0":  # conflicted paths have no single content yet
-                    entries[fsdecode(path)] = TreeEntry(mode, oid)
-            self._entries = entries
+            self._entries = _tree_entries(self._git.run("ls-files", "-s", "-z"), index=True)
         return self._entries
 
 

@@ -15,6 +15,7 @@ from agent_guard.results import CHANGES_FOLDER, verify_pack
 from tests.changes.helpers import opened
 from tests.changes.test_scale import fast_import_commits
 from tests.conftest import GitRepo
+from tests.damage import DAMAGES, damage_store
 
 
 def _history(repo: GitRepo) -> tuple[str, str]:
@@ -88,21 +89,11 @@ def test_a_ci_range_reuses_what_the_push_read(repo: GitRepo) -> None:
     assert len(list(_folder(repo).glob("pack-*.pack"))) == 1
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "folder-is-a-file"])
+@pytest.mark.parametrize("damage", DAMAGES)
 def test_a_damaged_commit_store_only_makes_the_read_cold(repo: GitRepo, damage: str) -> None:
     base, tip = _history(repo)
     cold = _push(repo, base, tip)
-    [pack] = _folder(repo).glob("pack-*.pack")
-    data = pack.read_bytes()
-    if damage == "truncate":
-        pack.write_bytes(data[: len(data) // 2])
-    elif damage == "flip":
-        pack.write_bytes(data[:-10] + bytes(b ^ 0xFF for b in data[-10:]))
-    elif damage == "garbage":
-        pack.write_bytes(b"\0" * len(data))
-    else:
-        shutil.rmtree(_folder(repo))
-        _folder(repo).write_bytes(b"not a folder")
+    damage_store(_folder(repo), damage)
     assert _push(repo, base, tip) == cold
 
 

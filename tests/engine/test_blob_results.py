@@ -14,6 +14,7 @@ import pytest
 from agent_guard import engine
 from agent_guard.results import FOLDER, ResultStore, verify_pack
 from tests.conftest import SEED_RULE_FILE, GitRepo
+from tests.damage import DAMAGES, damage_store
 
 HANDLER = """\
 def handler_{n}(items=[]):
@@ -57,23 +58,11 @@ def test_a_warm_run_reports_what_the_cold_run_did(repo: GitRepo) -> None:
     assert len(list(_results_dir(repo).glob("pack-*.pack"))) == 1  # all hits: nothing new
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "folder-is-a-file"])
+@pytest.mark.parametrize("damage", DAMAGES)
 def test_a_damaged_store_only_makes_the_run_cold(repo: GitRepo, damage: str) -> None:
     base, tip = _history(repo, 3)
     cold = _diff(repo, f"{base}..{tip}")
-    [pack] = _results_dir(repo).glob("pack-*.pack")
-    data = pack.read_bytes()
-    if damage == "truncate":
-        pack.write_bytes(data[: len(data) // 2])
-    elif damage == "flip":
-        pack.write_bytes(data[:-10] + bytes(b ^ 0xFF for b in data[-10:]))
-    elif damage == "garbage":
-        pack.write_bytes(b"\0" * len(data))
-    else:
-        for path in _results_dir(repo).iterdir():
-            path.unlink()
-        _results_dir(repo).rmdir()
-        _results_dir(repo).write_bytes(b"not a folder")
+    damage_store(_results_dir(repo), damage)
     assert _diff(repo, f"{base}..{tip}") == cold
 
 
