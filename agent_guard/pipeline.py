@@ -223,11 +223,11 @@ def range_approvals(
     counts only on a commit signed by that approver, as on the server; the allowed signers
     are read from the range's base, which the change under judgement cannot have edited.
     """
-    from agent_guard import escalation
-
     commits = [change.commit for changes in changesets for change in changes.commits]
     if not commits:
         return NO_APPROVALS
+    from agent_guard import escalation
+
     settings = policy.escalation
     if not verify_signatures:
         return escalation.local_approvals(commits, settings)
