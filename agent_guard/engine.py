@@ -10,8 +10,8 @@ Order of work, per ChangeSet:
 4. cross-file architecture checks, fed with the import records of step 2;
 5. commit-message checks, per commit.
 
-Check modules written by other parts of the project are imported only when the policy
-enables one of their checks, and only if they exist, so the engine runs before they land.
+Check modules are imported only when the policy enables one of their checks, so a commit
+that touches no Python file never imports the AST walker.
 
 The changed-line filter keeps a code finding only when its line — or for a function-level
 finding any line of its `scope` — was added or changed (`all_lines` keeps everything).
@@ -20,20 +20,17 @@ are cached per blob within a run (the same blob in two commits or two refs is ch
 and across runs (`results.py`: a re-push or CI re-run reads them instead of re-checking).
 Blobs are read in pipelined batches. On a push, the many Python files are walked in a
 forked worker process while this one scans the commits for secrets, and the work left at
-the end is shared by both (`_Workers`).
+the end is shared by both (`Workers`).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from agent_guard.changes.git import MAX_BLOB_SIZE, BlobTooLarge
 from agent_guard.changes.model import ChangedFile, ChangeSet, ObjectReader, Status, TreeReader
@@ -43,6 +40,7 @@ from agent_guard.checks.registry import BY_SLUG
 from agent_guard.errors import GitError
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings, Policy
+from agent_guard.workers import Workers, drop_worker_reader, inherited_policy, worker_reader
 
 if TYPE_CHECKING:
     from agent_guard.results import ResultStore
@@ -93,16 +91,6 @@ class RunCache:
             self.store.flush()
 
 
-def _optional_module(name: str) -> ModuleType | None:
-    """A check module of another part of the project, or None while it does not exist yet."""
-    try:
-        if importlib.util.find_spec(name) is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    return importlib.import_module(name)
-
-
 def _family_enabled(policy: Policy, family: str) -> list[CheckSettings]:
     return [s for slug, s in policy.checks.items() if slug in BY_SLUG and _family(slug) == family]
 
@@ -134,10 +122,10 @@ def run(
 
     # The Python checks start first: on a push they go to a worker process, on the other
     # core, while this process runs the path checks and scans the commits for secrets;
-    # whatever is left over at the end is shared by both (see `_Workers`).
+    # whatever is left over at the end is shared by both (see `Workers`).
     imports: dict[str, tuple[Any, ...]] = {}
     code_findings: list[Finding] = []
-    workers = _Workers(policy, objects)
+    workers = Workers(policy, objects)
     try:
         python_files = [file for file in changes.files if _is_python_source(file)]
         python_results = _python_checks(python_files, policy, objects, options, cache, workers)
@@ -253,7 +241,7 @@ def _python_checks(
     objects: ObjectReader,
     options: EngineOptions,
     cache: RunCache,
-    workers: _Workers,
+    workers: Workers,
 ) -> Callable[[], list[tuple[ChangedFile, tuple[list[Finding], tuple[Any, ...] | None]]]]:
     """The single AST walk over each changed Python file (parsed once, cached per blob).
 
@@ -302,99 +290,17 @@ def _python_checks(
     return finish
 
 
-PARALLEL_FROM = 48  # files or blobs: below this, worker processes cost more than they save
 WORKER_CHUNK = 2  # Python files per task: small, so the tail of the work is shared evenly
 SECRET_CHUNK = 32  # blobs per secret-scan task
-_WORKER_STATE: list[Any] = []  # [policy, reader factory or None]: what a forked worker inherits
-_WORKER_READER: list[Any] = []  # the worker's own cat-file reader, started on first use
-
-
 CheckedBlob = tuple[list[Finding], tuple[Any, ...] | None, bool]
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-class _Workers:
-    """Forked worker processes shared by one run's Python walk and secret scan (a push's).
-
-    Forked, the workers inherit the loaded modules and the policy; a worker reads blobs for
-    the secret scan through its own `cat-file` (the reader's `fresh()`). Work is queued in
-    small tasks; when this process comes for the results it takes the tasks no worker has
-    started, from the end of the queue, and does them itself, so both cores stay busy to the
-    end whichever job is longer. A worker that dies, or cannot read, leaves its task to this
-    process. Nothing starts before a job is big enough to pay for it.
-    """
-
-    def __init__(self, policy: Policy, objects: ObjectReader) -> None:
-        self._policy = policy
-        self._fresh: Callable[[], Any] | None = getattr(objects, "fresh", None)
-        self._pool: Any = None
-        self.cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-
-    def usable(self, size: int, *, reads: bool = False) -> bool:
-        return (
-            size >= PARALLEL_FROM
-            and self.cores > 1
-            and (not reads or self._fresh is not None)
-            and "fork" in _start_methods()
-        )
-
-    def share(
-        self,
-        function: Callable[[T], R | None],
-        tasks: Sequence[T],
-        local: Callable[[T], R],
-    ) -> Callable[[], list[R]]:
-        """Queue `function(task)` for the workers; the call returns the results in order."""
-        from concurrent.futures.process import BrokenProcessPool
-
-        pool = self._start()
-        futures = [pool.submit(function, task) for task in tasks]
-
-        def finish() -> list[R]:
-            stolen: dict[int, R] = {}
-            for index in range(len(futures) - 1, -1, -1):
-                if not futures[index].cancel():
-                    break  # a worker has it, and every task before it
-                stolen[index] = local(tasks[index])
-            results: list[R] = []
-            for index, future in enumerate(futures):
-                if index in stolen:
-                    results.append(stolen[index])
-                    continue
-                try:
-                    result = future.result()
-                except BrokenProcessPool:  # a worker died (killed, out of memory)
-                    log.warning("a worker process died; doing its work in this process")
-                    result = None
-                results.append(local(tasks[index]) if result is None else result)
-            return results
-
-        return finish
-
-    def _start(self) -> Any:
-        if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            _WORKER_STATE[:] = [self._policy, self._fresh]
-            context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(self.cores - 1, mp_context=context)
-        return self._pool
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
-            _WORKER_STATE.clear()
 
 
 def _check_many(
-    work: Sequence[tuple[ChangedFile, bytes]], policy: Policy, workers: _Workers
+    work: Sequence[tuple[ChangedFile, bytes]], policy: Policy, workers: Workers
 ) -> Callable[[], list[tuple[ChangedFile, CheckedBlob]]]:
     """Parse and walk many blobs; returns a call that waits for their results.
 
-    A push's many files go to the workers (`_Workers`), which return findings with their
+    A push's many files go to the workers (`Workers`), which return findings with their
     source lines filled in, so this process never needs the text again. Otherwise the work
     happens here, when the results are asked for.
     """
@@ -414,14 +320,8 @@ def _check_many(
     return finish
 
 
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()
-
-
 def _python_worker(chunk: Sequence[tuple[ChangedFile, bytes]]) -> list[CheckedBlob]:
-    return [_check_sourced(file, data, _WORKER_STATE[0]) for file, data in chunk]
+    return [_check_sourced(file, data, inherited_policy()) for file, data in chunk]
 
 
 def _check_sourced(file: ChangedFile, data: bytes, policy: Policy) -> CheckedBlob:
@@ -478,11 +378,9 @@ def _check_python_blob(
                 )
             )
         return findings, ()
-    python = _optional_module("agent_guard.checks.python")
-    if python is None:
-        log.debug("agent_guard.checks.python is not available: python checks skipped")
-        return findings, ()
-    result = python.check_python(file.path, text, tree, policy)
+    from agent_guard.checks.python import check_python
+
+    result = check_python(file.path, text, tree, policy)
     return findings + list(result.findings), tuple(result.imports)
 
 
@@ -495,20 +393,18 @@ def _secret_checks(
     objects: ObjectReader,
     options: EngineOptions,
     cache: RunCache,
-    workers: _Workers,
+    workers: Workers,
 ) -> list[Finding]:
     """The secret scan of every unit (commit), on its added lines; blobs read in batches.
 
-    A push's many blobs are shared with the worker processes (`_Workers`), each reading
+    A push's many blobs are shared with the worker processes (`Workers`), each reading
     through its own cat-file.
     """
     settings = policy.enabled("secret")
     if settings is None:
         return []
-    module = _optional_module("agent_guard.checks.secret")
-    if module is None:
-        log.debug("agent_guard.checks.secret is not available: secret scan skipped")
-        return []
+    from agent_guard.checks import secret as module
+
     store = cache.persistent(options, policy)
     findings: list[Finding] = []
     wanted: dict[str, list[tuple[str | None, ChangedFile, SecretKey]]] = {}
@@ -554,7 +450,7 @@ def _scan_blobs(
     module: ModuleType,
     settings: CheckSettings,
     objects: ObjectReader,
-    workers: _Workers,
+    workers: Workers,
 ) -> dict[SecretKey, list[Finding]]:
     """The secrets of each blob on each of its keys' lines (a blob too large is left out)."""
     task = list(keys.items())
@@ -586,22 +482,17 @@ def _scan_task(
 
 def _secret_worker(task: SecretTask) -> dict[SecretKey, list[Finding]] | None:
     """A worker's share of the secret scan; None (do it in the parent) when it cannot read."""
-    policy, fresh = _WORKER_STATE
-    settings = policy.enabled("secret")
-    if settings is None or fresh is None:
+    settings = inherited_policy().enabled("secret")
+    reader = worker_reader()
+    if settings is None or reader is None:
         return None
-    if not _WORKER_READER:
-        from multiprocessing.util import Finalize
+    from agent_guard.checks import secret
 
-        reader = fresh()
-        _WORKER_READER.append(reader)
-        Finalize(reader, reader.close, exitpriority=10)  # its cat-file ends with the worker
-    module = importlib.import_module("agent_guard.checks.secret")
     try:
-        return _scan_task(task, _WORKER_READER[0], module, settings)
+        return _scan_task(task, reader, secret, settings)
     except (GitError, OSError) as error:
         log.debug("worker cannot read blobs (%s): the parent scans them", error)
-        _WORKER_READER.pop().close()
+        drop_worker_reader()
         return None
 
 
@@ -628,23 +519,17 @@ def _architecture_checks(
 ) -> list[Finding]:
     if not _family_enabled(policy, "architecture"):
         return []
-    module = _optional_module("agent_guard.checks.architecture")
-    if module is None:
-        return []
-    found: list[Finding] = module.check_architecture(
-        changes, policy, imports, tree, options.cache_dir, objects=objects
-    )
-    return found
+    from agent_guard.checks.architecture import check_architecture
+
+    return check_architecture(changes, policy, imports, tree, options.cache_dir, objects=objects)
 
 
 def _message_checks(changes: ChangeSet, policy: Policy) -> list[Finding]:
     settings = policy.enabled("refactor-explained")
     if settings is None or not changes.commits:
         return []
-    module = _optional_module("agent_guard.checks.refactor_explained")
-    if module is None or not hasattr(module, "check_message"):
-        return []
-    check: Callable[..., list[Finding]] = module.check_message
+    from agent_guard.checks.refactor_explained import check_message as check
+
     findings: list[Finding] = []
     for change in changes.commits:
         findings += [

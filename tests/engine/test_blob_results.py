@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_guard import engine
+from agent_guard import workers
 from agent_guard.results import FOLDER, ResultStore, verify_pack
 from tests.conftest import SEED_RULE_FILE, GitRepo
 from tests.damage import DAMAGES, damage_store
@@ -97,16 +97,16 @@ def test_the_parallel_walk_finds_what_one_process_finds(
 ) -> None:
     from agent_guard.pipeline import DiffRequest, diff
 
-    base, tip = _history(repo, engine.PARALLEL_FROM + 2)
+    base, tip = _history(repo, workers.PARALLEL_FROM + 2)
 
     def findings() -> list[tuple[str, int, str, str | None]]:
         verdict = diff(DiffRequest(target=f"{base}..{tip}"), repo.path)
         return sorted((f.path, f.line, f.check, f.source) for f in verdict.findings)
 
-    monkeypatch.setattr(engine, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10**9)
     one = findings()
     for path in _results_dir(repo).glob("pack-*.pack"):
         path.unlink()
-    monkeypatch.setattr(engine, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
     assert findings() == one
     assert len(one) > 50

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_guard import engine
+from agent_guard import engine, workers
 from agent_guard.changes.git import BatchObjectReader, Git
 from agent_guard.pipeline import DiffRequest, diff
 from tests.conftest import SEED_RULE_FILE, GitRepo
@@ -42,11 +42,11 @@ def test_a_shared_secret_scan_finds_what_one_process_finds(
     repo: GitRepo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     base, tip = _history(repo, 60)
-    monkeypatch.setattr(engine, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10**9)
     alone = _secrets(repo, f"{base}..{tip}")
     assert len(alone) == 6 and len({commit for commit, _, _ in alone}) == 6
 
-    monkeypatch.setattr(engine, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
     monkeypatch.setattr(engine, "SECRET_CHUNK", 4)
     assert _secrets(repo, f"{base}..{tip}") == alone
 
