@@ -9,7 +9,7 @@ scanned. Python results are whole-file (the engine applies the changed-line filt
 afterwards), so one entry serves every commit and range that brings the blob; their findings
 carry their source line, so a warm run never reads the blob.
 
-Why packs and not one file per entry (`cache.BlobCache`): a 1,000-commit push stores ~3,000
+Why packs and not one file per entry: a 1,000-commit push stores ~3,000
 results, and creating a file costs 0.1-0.3 ms on a VM's disk, most of the push's budget. So
 each run writes what it computed as ONE pack file, like git's packs:
 
@@ -20,7 +20,7 @@ whole pack or none). Readers load the indexes of the packs (a few KB each) and r
 only on a hit, checking its CRC. Packs accumulate, so small ones (commits) are merged when
 there are more than MAX_PACKS, and the oldest are dropped past MAX_BYTES.
 
-Optional and fault-tolerant like BlobCache: without a cache directory or a fingerprint (a
+Optional and fault-tolerant: without a cache directory or a fingerprint (a
 policy built in code) nothing is stored; a missing, truncated, corrupt or foreign pack or
 entry is a miss; any OS error turns the store off for the run. Values are pickles, like the
 compiled policy next to them: `<git-dir>/agent-guard/` is written only by the repository's
@@ -233,6 +233,17 @@ class ResultStore:
 
     def put_changes(self, oid: str, files: tuple[ChangedFile, ...]) -> None:
         self._put("commit", oid, "", None, files)
+
+    # -- imports: a blob's import list as rows (see `checks.importgraph`) -------------------
+    # Whatever the policy, a blob's imports are the same: the architecture checks open their
+    # own store, fingerprinted by the extractor's version, and pass the path as "".
+
+    def get_imports(self, oid: str) -> list[object] | None:
+        value = self._get("imports", oid, "", None)
+        return value if isinstance(value, list) else None
+
+    def put_imports(self, oid: str, rows: list[list[object]]) -> None:
+        self._put("imports", oid, "", None, rows)
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -13,13 +13,12 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
-from agent_guard.cache import BlobCache
 from agent_guard.changes.model import ChangedFile, ChangeSet, ObjectReader, Status, TreeReader
 from agent_guard.checks import boundary, import_cycle, new_dependency
-from agent_guard.checks.importgraph import Edge, ImportGraph, ModuleIndex
+from agent_guard.checks.importgraph import Edge, ImportGraph, ModuleIndex, import_store
 from agent_guard.checks.pysource import ImportRecord
 from agent_guard.model import Finding
-from agent_guard.policy.model import Policy
+from agent_guard.policy.model import CheckSettings, Policy
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +62,26 @@ def check_architecture(
     reader: TreeReader = tree if tree is not None else _ChangedFilesReader(changes, objects)
     paths = reader.paths()
     index = ModuleIndex(paths)
-    cache = BlobCache(cache_dir)
+    cache = import_store(cache_dir)
     graph = ImportGraph(reader, index, cache, imports)
+    try:
+        return _check(changes, policy, objects, enabled, python, manifests, reader, graph)
+    finally:
+        graph.flush()
+
+
+def _check(
+    changes: ChangeSet,
+    policy: Policy,
+    objects: ObjectReader | None,
+    enabled: Mapping[str, CheckSettings],
+    python: list[ChangedFile],
+    manifests: list[ChangedFile],
+    reader: TreeReader,
+    graph: ImportGraph,
+) -> list[Finding]:
+    index, paths, cache = graph.index, reader.paths(), graph.cache
+    dependency_settings = enabled.get("new-dependency")
     declared = new_dependency.DeclaredDependencies(reader, paths)
     seen_cycles: set[frozenset[str]] = set()
     findings: list[Finding] = []

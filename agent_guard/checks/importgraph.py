@@ -10,8 +10,11 @@ needs the whole graph, only the modules reachable from the added edges. So this 
 - reads and parses a module only when a search reaches it (`ImportGraph.records`), with a
   cheap extractor that visits statement bodies only (module level, if/try/with/for/while/
   match/class/def bodies) and never walks expressions;
-- caches each blob's import list on disk by content (`agent_guard.cache.BlobCache`), so a
-  second run on a big repository parses almost nothing.
+- reads the files a breadth-first search has queued in one pipelined batch (`read_many`),
+  not one cat-file round trip each;
+- caches each blob's import list on disk by content (`agent_guard.results.ResultStore`: one
+  pack per run, not a file per blob), so a second run on a big repository parses almost
+  nothing.
 
 Graph nodes are repository paths, not module names: two names for one file (a namespace root
 and a nested root) are still one node, and a file that does not exist is no node at all.
@@ -29,16 +32,22 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from keyword import kwlist
+from pathlib import Path
 from typing import NamedTuple
 
-from agent_guard.cache import BlobCache
 from agent_guard.changes.model import TreeReader
 from agent_guard.checks.pysource import ImportRecord, SourceError, decode, parse
+from agent_guard.results import FOLDER, ResultStore
 
 log = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = 1
 CACHE_NAMESPACE = f"imports-v{EXTRACTOR_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}"
+
+
+def import_store(cache_dir: Path | None) -> ResultStore:
+    """The store of import lists under `cache_dir` (a no-op without one); `flush()` it."""
+    return ResultStore(cache_dir, CACHE_NAMESPACE, folder=FOLDER)
 
 
 # --- module names and paths -------------------------------------------------------------
@@ -604,22 +613,30 @@ class ImportGraph:
     """Import records and edges of any file of the tree, computed on demand.
 
     `known` holds the records of the changed files (from the single AST walk); every other
-    file is read from `tree`, parsed with `extract_imports` and cached by blob id.
+    file is read from `tree`, parsed with `extract_imports` and cached by blob id. Call
+    `flush()` at the end: it writes the new import lists to the cache as one pack.
     """
 
     def __init__(
         self,
         tree: TreeReader,
         index: ModuleIndex,
-        cache: BlobCache | None = None,
+        cache: ResultStore | None = None,
         known: Mapping[str, tuple[ImportRecord, ...]] | None = None,
     ) -> None:
         self.tree = tree
         self.index = index
-        self.cache = cache or BlobCache(None)
+        self.cache = cache if cache is not None else import_store(None)
         self.parsed = 0
         self._records: dict[str, tuple[ImportRecord, ...]] = dict(known or {})
         self._edges: dict[str, tuple[Edge, ...]] = {}
+        # Prefetched by `prefetch`: decoded cache hits, and the bytes of the misses.
+        self._raws: dict[str, list[RawImport]] = {}
+        self._blobs: dict[str, tuple[str, bytes | None]] = {}
+        read_many = getattr(tree, "read_many", None)
+        self._read_many: Callable[[Iterable[str]], Mapping[str, bytes | None]] | None = (
+            read_many if callable(read_many) else None
+        )
         # A git tree reader knows each file's blob id without reading it (`entry(path).oid`),
         # so a cache hit costs no read at all; other readers get the id computed from content.
         entry = getattr(tree, "entry", None)
@@ -648,27 +665,68 @@ class ImportGraph:
         self._records[path] = records
         return records
 
-    def _raw_imports(self, path: str) -> list[RawImport]:
+    def flush(self) -> None:
+        """Write the import lists parsed in this run to the cache (one pack)."""
+        self.cache.flush()
+
+    def _oid(self, path: str) -> str | None:
         found = self._entry(path) if self._entry else None
         oid = getattr(found, "oid", None)
-        if not isinstance(oid, str):
-            oid = None
-        data: bytes | None = None
-        if oid is None:
-            data = self.tree.read(path)
-            if data is None:
-                return []
-            oid = git_blob_id(data)
-        value = self.cache.get_json(CACHE_NAMESPACE, oid)
-        raws = _decode(value) if value is not None else None
+        return oid if isinstance(oid, str) else None
+
+    def _cached(self, oid: str) -> list[RawImport] | None:
+        value = self.cache.get_imports(oid)
+        return _decode(value) if value is not None else None
+
+    def prefetch(self, paths: Iterable[str]) -> None:
+        """Look up many files in the cache, and read the misses in one batch (parsed later).
+
+        Only reads: a file is still parsed when a search reaches it, so prefetching a whole
+        frontier of a search that stops early costs reads, never parses.
+        """
+        if self._read_many is None:
+            return
+        misses: dict[str, str] = {}
+        for path in paths:
+            if path in self._records or path in self._raws or path in self._blobs:
+                continue
+            oid = self._oid(path)
+            if oid is None:
+                continue
+            raws = self._cached(oid)
+            if raws is not None:
+                self._raws[path] = raws
+            else:
+                misses[path] = oid
+        if len(misses) > 1:
+            for path, data in self._read_many(misses).items():
+                self._blobs[path] = (misses[path], data)
+
+    def _raw_imports(self, path: str) -> list[RawImport]:
+        raws = self._raws.pop(path, None)
         if raws is not None:
             return raws
-        if data is None:
-            data = self.tree.read(path)
+        prefetched = self._blobs.pop(path, None)
+        if prefetched is not None:
+            oid, data = prefetched
+        else:
+            known = self._oid(path)
+            data = None
+            if known is None:
+                data = self.tree.read(path)
+                if data is None:
+                    return []
+                known = git_blob_id(data)
+            oid = known
+            raws = self._cached(oid)
+            if raws is not None:
+                return raws
             if data is None:
-                return []
+                data = self.tree.read(path)
+        if data is None:
+            return []
         raws = self._parse(path, data)
-        self.cache.put_json(CACHE_NAMESPACE, oid, _encode(raws))
+        self.cache.put_imports(oid, _encode(raws))
         return raws
 
     def _parse(self, path: str, data: bytes) -> list[RawImport]:
@@ -714,6 +772,10 @@ class ImportGraph:
             record.type_checking,
         )
 
+    def expanded(self, path: str) -> bool:
+        """True when the edges of `path` are known already."""
+        return path in self._edges
+
     def edges(self, path: str) -> tuple[Edge, ...]:
         """Every import of `path` as an edge (first-party ones have a `target`)."""
         cached = self._edges.get(path)
@@ -743,6 +805,10 @@ def shortest_chain(
     queue: deque[str] = deque([start.target])
     while queue:
         node = queue.popleft()
+        if not graph.expanded(node):
+            # Everything queued will be expanded unless the goal is met first: read the
+            # files of the whole frontier in one batch instead of one round trip each.
+            graph.prefetch((node, *queue))
         for edge in graph.edges(node):
             if not follow(edge):
                 continue

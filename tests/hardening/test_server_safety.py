@@ -147,7 +147,7 @@ FORBIDDEN_ATTRIBUTES = {
     ("subprocess", "getstatusoutput"),
 }
 # pickle.load reads agent-guard's own caches in <git-dir>/agent-guard/, which a push cannot
-# write: the compiled policy, and per-blob results (behind BlobCache's header and CRC).
+# write: the compiled policy, and the per-blob packs (every entry behind its CRC).
 ALLOWED_PICKLE_LOAD = {"agent_guard/policy/load.py", "agent_guard/results.py"}
 
 
