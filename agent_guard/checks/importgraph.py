@@ -508,19 +508,16 @@ def _context(
     limit = indent
     end = start - 1
     opens = [opener for opener, _ in strings]
-    while end > 0 and limit > 0:
-        begin = text.rfind("\n", 0, end) + 1
-        content = text[begin:end]
-        end = begin - 1
-        stripped = content.lstrip(" ")
-        if not stripped or stripped[0] in "#\r" or _inside(strings, opens, begin):
-            continue
+    lines = _code_lines_back(text, end, strings, opens)
+    while limit > 0 and (line := next(lines, None)) is not None:
+        begin, content, stripped = line
         depth = len(content) - len(stripped)
         if depth >= limit:
             continue
         header = _HEADER.match(content)
         if header is None and stripped[0] in ")]" and content.rstrip().endswith(":"):
             header, end = _header_opening(text, begin + len(content), depth, strings, opens)
+            lines = _code_lines_back(text, end, strings, opens)  # go on above the header
         if header is None:
             raise ScanFailed("an indented import below a line that is not a block header")
         if header["def"]:
@@ -529,6 +526,20 @@ def _context(
             type_checking = True
         limit = depth
     return module_level, type_checking
+
+
+def _code_lines_back(
+    text: str, end: int, strings: list[tuple[int, int]], opens: list[int]
+) -> Iterator[tuple[int, str, str]]:
+    """(start offset, line, line without its indent) of each code line ending before `end`,
+    last first; blank lines, comments and lines inside triple-quoted strings are skipped."""
+    while end > 0:
+        begin = text.rfind("\n", 0, end) + 1
+        content = text[begin:end]
+        end = begin - 1
+        stripped = content.lstrip(" ")
+        if stripped and stripped[0] not in "#\r" and not _inside(strings, opens, begin):
+            yield begin, content, stripped
 
 
 def _inside(strings: list[tuple[int, int]], opens: list[int], offset: int) -> bool:
@@ -544,14 +555,10 @@ def _header_opening(
     An `if` test that spans lines is read only when `TYPE_CHECKING` appears nowhere in it:
     then it cannot be the `if TYPE_CHECKING:` guard, whatever else it tests.
     """
-    end = text.rfind("\n", 0, closing_end)
-    while end > 0:
-        begin = text.rfind("\n", 0, end) + 1
-        content = text[begin:end]
+    for begin, content, stripped in _code_lines_back(
+        text, text.rfind("\n", 0, closing_end), strings, opens
+    ):
         end = begin - 1
-        stripped = content.lstrip(" ")
-        if not stripped or stripped[0] in "#\r" or _inside(strings, opens, begin):
-            continue
         if len(content) - len(stripped) > depth:
             continue
         header = _HEADER.match(content)
