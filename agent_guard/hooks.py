@@ -120,9 +120,8 @@ def pre_commit(cwd: Path, *, escalations: str = "auto") -> Outcome:
             "checks it"
         )
         if not blocked:  # commit-msg shows them in full next: say it once, not twice
-            verdict = replace(
-                verdict, findings=tuple(f for f in verdict.findings if f not in pending)
-            )
+            kept = tuple(f for f in verdict.findings if f not in pending)
+            verdict = replace(verdict, findings=kept, deferred=len(pending))
         return Outcome(replace(verdict, blocked=blocked), (note,))
     return Outcome(
         verdict,

@@ -45,6 +45,7 @@ class Verdict:
     fail_on: Severity = Severity.ERROR
     approvers: tuple[str, ...] = ()
     note: str | None = None
+    deferred: int = 0  # escalations left out for a later hook to judge (pre-commit -> commit-msg)
 
     @property
     def passed(self) -> bool:
@@ -78,6 +79,8 @@ class Verdict:
         ]
         if self.approved:
             parts.append(f"{self.approved} approved")
+        if self.deferred:
+            parts.append(f"{_plural(self.deferred, _NOUNS[Severity.ESCALATE])} for commit-msg")
         head = "blocked" if self.blocked else "passed"
         return f"{head}: {', '.join(parts) if parts else 'no findings'}"
 

@@ -188,3 +188,4 @@ def test_a_deferred_escalation_is_explained_once_not_twice(project: GitRepo) -> 
     text = output(result)
     assert text.count("protected-file (AG001)") == 1  # in full from commit-msg only
     assert "1 escalation(s) need approval" in text  # pre-commit's one line
+    assert "passed: 1 escalation for commit-msg" in text  # and its summary says why it passed
