@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -341,3 +342,52 @@ def test_first_push_into_an_empty_repository_is_judged_by_its_own_policy(
     assert not refused.accepted
     assert "policy-change" in refused.output
     assert push(clone, "main", env=APPROVER_ENV).accepted
+
+
+def _gpg_key(tmp_path: Path, uid: str) -> dict[str, str]:
+    """A GnuPG home with one signing key for `uid` (ultimately trusted, as its owner's is)."""
+    if shutil.which("gpg") is None:
+        pytest.skip("gpg is not installed")
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    env = {"GNUPGHOME": str(home)}
+    subprocess.run(
+        ["gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+         "--quick-gen-key", uid, "ed25519", "sign", "never"],
+        env={**os.environ, **env}, check=True, capture_output=True,
+    )  # fmt: skip
+    return env
+
+
+def _gpg_signed_models_edit(clone: GitRepo, env: dict[str, str], signer: str) -> None:
+    clone.git("config", "gpg.format", "openpgp")
+    clone.git("config", "user.signingkey", signer)
+    clone.write("app/models.py", MODELS + "    email: str\n")
+    clone.git("add", "-A")
+    clone.git("commit", "-q", "-S", "-m", f"Add email to User\n\n{TRAILER}\n", env=env)
+
+
+def test_a_commit_gpg_signed_by_the_approver_is_accepted(
+    server_and_clone: Servers, tmp_path: Path
+) -> None:
+    """GPG: the keyring the server hook runs with decides whose signature is good."""
+    server, clone = server_and_clone
+    env = _gpg_key(tmp_path, "Lead <lead@example.com>")
+    _gpg_signed_models_edit(clone, env, "lead@example.com")
+    result = push(clone, "main", env=env)
+    assert result.accepted, result
+    assert "signed approval by lead" in result.output
+    assert server_head(server) == clone.git("rev-parse", "HEAD").strip()
+
+
+def test_a_gpg_signature_by_someone_else_does_not_approve(
+    server_and_clone: Servers, tmp_path: Path
+) -> None:
+    server, clone = server_and_clone
+    before = server_head(server)
+    env = _gpg_key(tmp_path, "Mallory <mallory@example.com>")
+    _gpg_signed_models_edit(clone, env, "mallory@example.com")
+    result = push(clone, "main", env=env)
+    assert not result.accepted, result
+    assert "protected-file" in result.output
+    assert server_head(server) == before
