@@ -44,6 +44,8 @@ import peers  # noqa: E402
 from _measure import Command, interleaved, python  # noqa: E402
 from _table import Row, ratio_row, render, unavailable  # noqa: E402
 
+from tests.secrets.corpus import Record, Score, score  # noqa: E402
+
 SKIPPED_DIRS = frozenset({"site-packages", "__pycache__", ".git"})
 QUICK_STDLIB = ("email", "json", "http", "urllib", "test/certdata", "test/test_email")
 Flagged = dict[str, set[int]]  # relative path -> 1-based lines reported
@@ -137,55 +139,55 @@ def agent_guard_results(root: Path) -> Flagged:
 
 @dataclass(frozen=True, slots=True)
 class Quality:
+    """One tool's score on one tree; recall and precision are the corpus test's own `Score`."""
+
     tool: str
-    found: int
-    secrets: int
-    flagged: int
-    false_positives: tuple[tuple[str, int], ...]
+    score: Score
 
     @property
     def recall(self) -> float:
-        return self.found / self.secrets if self.secrets else 1.0
+        return self.score.recall
 
     @property
     def precision(self) -> float:
-        return self.found / self.flagged if self.flagged else 1.0
+        return self.score.precision
+
+    @property
+    def false_positives(self) -> tuple[tuple[str, int], ...]:
+        return self.score.false_positives
 
     def line(self) -> str:
+        score = self.score
         return (
-            f"{self.tool:15} recall {self.recall:6.1%} ({self.found}/{self.secrets})  "
-            f"precision {self.precision:6.1%} ({self.found}/{self.flagged})  "
-            f"false positives {len(self.false_positives)}"
+            f"{self.tool:15} recall {score.recall:6.1%} ({score.found}/{score.secrets})  "
+            f"precision {score.precision:6.1%} ({score.found}/{score.flagged})  "
+            f"false positives {len(score.false_positives)}"
         )
 
 
 def corpus_quality(tool: str, flagged: Flagged, where: dict[tuple[str, int], object]) -> Quality:
-    from tests.secrets.corpus import Record, score
-
     records = {key: value for key, value in where.items() if isinstance(value, Record)}
     lines = {(path, line) for path, numbers in flagged.items() for line in numbers}
-    result = score(records, lines)
-    return Quality(tool, result.found, result.secrets, result.flagged, result.false_positives)
+    return Quality(tool, score(records, lines))
 
 
 def stdlib_quality(tool: str, flagged: Flagged, root: Path) -> Quality:
     """True = a line of a private key block (or a key file) in the test certificates."""
-    found = 0
     false_positives: list[tuple[str, int]] = []
     truth = _stdlib_private_keys(root)
     for path, numbers in flagged.items():
-        for number in numbers:
-            if (path, number) in truth:
-                found += 1
-            else:
-                false_positives.append((path, number))
+        false_positives += [(path, number) for number in numbers if (path, number) not in truth]
     # Recall counts each key block once: a tool may report its header or a body line.
     blocks = {block for (_, _), block in truth.items()}
     hit_blocks = {truth[(p, n)] for p, ns in flagged.items() for n in ns if (p, n) in truth}
-    return Quality(
-        tool, len(hit_blocks), len(blocks), len(hit_blocks) + len(false_positives),
-        tuple(sorted(false_positives)),
-    )  # fmt: skip
+    result = Score(
+        secrets=len(blocks),
+        found=len(hit_blocks),
+        false_positives=tuple(sorted(false_positives)),
+        missed=tuple(sorted(blocks - hit_blocks)),
+        flagged=len(hit_blocks) + len(false_positives),
+    )
+    return Quality(tool, result)
 
 
 def _stdlib_private_keys(root: Path) -> dict[tuple[str, int], tuple[str, int]]:
