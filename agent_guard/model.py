@@ -52,6 +52,19 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class Suppressed:
+    """The inline suppression that named a finding: why, where, and whether it counts.
+
+    `honoured` is False for what a suppression cannot accept (an escalation needs an
+    approver); the verdict may decide the same for a suppression the policy does not allow.
+    """
+
+    reason: str
+    line: int  # where the comment is written
+    honoured: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One broken rule at one place in one change.
 
@@ -59,6 +72,8 @@ class Finding:
     finding covers: the engine keeps the finding when any changed line falls inside it.
     `source` is the offending code, filled in by the engine from the blob it checked.
     `commit` is set when the finding belongs to one commit of a range or push.
+    `suppression` is the inline suppression that names it (the suppression stage sets it;
+    a suppressed finding is kept and reported, it just does not count).
     """
 
     check: str
@@ -76,6 +91,15 @@ class Finding:
     approved: bool = False
     approved_by: str | None = None
     extra: tuple[tuple[str, str], ...] = field(default=())
+    suppression: Suppressed | None = None
+    # About the whole file (it does not parse, it is too large to check): kept whenever the
+    # change touches the file, wherever its line is.
+    file_level: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        """True when an honoured inline suppression accepts this finding."""
+        return self.suppression is not None and self.suppression.honoured
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

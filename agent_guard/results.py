@@ -39,14 +39,18 @@ import struct
 import zlib
 from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent_guard import __version__
 from agent_guard.changes.model import ChangedFile
 from agent_guard.model import Finding
 
+if TYPE_CHECKING:
+    from agent_guard.checks.python import BlobResult
+
 log = logging.getLogger(__name__)
 
-FOLDER = "results-v1"  # bump when the shape of a stored value changes
+FOLDER = "results-v2"  # bump when the shape of a stored value changes
 CHANGES_FOLDER = "changes-v1"  # per-commit changes (see `ResultStore.get_changes`)
 MAGIC = b"agent-guard-results 1\n"
 MAX_PACKS = 16  # beyond this, the small packs are merged into one
@@ -65,8 +69,6 @@ _UNPICKLING_ERRORS = (
     ValueError,
 )
 _TEMP_NAMES = itertools.count()
-
-PythonResult = tuple[tuple[Finding, ...], tuple[object, ...] | None, bool]
 
 
 class _Pack:
@@ -190,21 +192,17 @@ class ResultStore:
         if self._pending_bytes > PENDING_LIMIT:
             self.flush()
 
-    # -- python: (findings, import records or None, has a lone CR) ------------------------
+    # -- python: a BlobResult (findings, import records, lone CR, suppressions) -----------
 
-    def get_python(self, oid: str, path: str) -> PythonResult | None:
+    def get_python(self, oid: str, path: str) -> BlobResult | None:
+        from agent_guard.checks.python import BlobResult
+
         value = self._get("python", oid, path, None)
-        if (
-            isinstance(value, tuple)
-            and len(value) == 3
-            and _findings(value[0])
-            and (value[1] is None or isinstance(value[1], tuple))
-            and isinstance(value[2], bool)
-        ):
+        if isinstance(value, BlobResult) and _findings(value.findings):
             return value
         return None
 
-    def put_python(self, oid: str, path: str, result: PythonResult) -> None:
+    def put_python(self, oid: str, path: str, result: BlobResult) -> None:
         self._put("python", oid, path, None, result)
 
     # -- secrets: the findings on `lines` (None = every line) ------------------------------

@@ -2,8 +2,10 @@
 
 `error` and `escalate` block by default, `warning` and `advisory` do not; `--fail-on
 warning` makes warnings block too. Only an `escalate` finding can be approved: errors are
-fixed, or suppressed inline with a reason. Who counts as an approver is decided by the
-escalation module (trailers, signatures, the pusher); here an approval is plain data.
+fixed, or suppressed inline with a reason. A suppressed finding (see `suppressions`) stays in
+the verdict, so every report can list it, but neither blocks nor counts. Who counts as an
+approver is decided by the escalation module (trailers, signatures, the pusher); here an
+approval is plain data.
 """
 
 from __future__ import annotations
@@ -53,22 +55,27 @@ class Verdict:
 
     def blocks(self, finding: Finding) -> bool:
         """True when this finding (alone) would block the change."""
-        if finding.approved or finding.severity is Severity.ADVISORY:
+        if finding.approved or finding.suppressed or finding.severity is Severity.ADVISORY:
             return False
         return finding.severity.rank >= self.fail_on.rank
 
     @property
     def counts(self) -> dict[Severity, int]:
-        """Unapproved findings per severity (escalate, error, warning, advisory)."""
+        """Unapproved, unsuppressed findings per severity (escalate, error, warning, advisory)."""
         counts = dict.fromkeys(reversed(Severity), 0)
         for finding in self.findings:
-            if not finding.approved:
+            if not finding.approved and not finding.suppressed:
                 counts[finding.severity] += 1
         return counts
 
     @property
     def approved(self) -> int:
         return sum(1 for finding in self.findings if finding.approved)
+
+    @property
+    def suppressed(self) -> int:
+        """Findings an honoured inline suppression accepted (kept, reported, not counted)."""
+        return sum(1 for finding in self.findings if finding.suppressed)
 
     def summary(self) -> str:
         """`blocked: 1 escalation, 2 errors, 1 warning` (or `passed: ...`)."""
@@ -79,6 +86,8 @@ class Verdict:
         ]
         if self.approved:
             parts.append(f"{self.approved} approved")
+        if self.suppressed:
+            parts.append(f"{self.suppressed} suppressed")
         if self.deferred:
             parts.append(f"{_plural(self.deferred, _NOUNS[Severity.ESCALATE])} for commit-msg")
         head = "blocked" if self.blocked else "passed"

@@ -61,8 +61,10 @@ def scan_tree(root: Path) -> Flagged:
     are reported by the engine when added, and would only add findings here.
     """
     from agent_guard.checks.secret import ScanConfig, scan_text
+    from agent_guard.model import Severity
+    from agent_guard.policy.model import CheckSettings
 
-    config = ScanConfig.from_options({})
+    config = ScanConfig.from_settings(CheckSettings("secret", Severity.ERROR))
     flagged: Flagged = {}
     for path in _files(root):
         data = path.read_bytes()

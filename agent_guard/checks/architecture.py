@@ -1,133 +1,119 @@
-"""The architecture checks of one change: boundaries, new dependencies, import cycles.
+"""The imports unit: the import graph of one change, for checks of unit `imports`.
 
-The engine calls `check_architecture` once per change, after the single AST walk has given
-it the import records of every changed Python file. Everything else the checks need is
-read from `tree` (the new state: the index for a commit, the pushed commit for a push)
-only when a search reaches it; nothing is parsed when the change adds no import.
-(`llm-writes` is not here: it inspects calls, so it runs inside the AST walk.)
+The engine calls `run_imports` once per change, after the single AST walk has given it the
+import records of every changed Python file, with the enabled checks of unit `imports`
+(boundary, new-dependency, import-cycle, ...). The unit (`ImportsUnit`) reads everything
+else from `tree` (the new state: the index for a commit, the pushed commit for a push) only
+when a search reaches it: the graph is built on first use, so nothing is parsed when no
+check asks. (`llm-writes` is not here: it inspects calls, so it runs inside the AST walk.)
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Mapping, Sequence
+from functools import cached_property
 
 from agent_guard.changes.model import ChangedFile, ChangeSet, ObjectReader, Status, TreeReader
-from agent_guard.checks import boundary, import_cycle, new_dependency
+from agent_guard.checks.base import Context, run_checks
 from agent_guard.checks.importgraph import Edge, ImportGraph, ModuleIndex, import_store
 from agent_guard.checks.pysource import ImportRecord
 from agent_guard.model import Finding
-from agent_guard.policy.model import CheckSettings, Policy
+from agent_guard.policy.model import CheckSettings
 
 log = logging.getLogger(__name__)
 
-SLUGS = ("boundary", "new-dependency", "import-cycle")
+
+class ImportsUnit:
+    """What an imports check reads: the change, its Python files' edges, the graph.
+
+    `python` are the changed Python files with added lines (the only ones an added import
+    can be in); `edges(file)` splits a file's imports into those on added lines and those
+    the change kept; `old_blob(file)` reads a file's previous version (a version bump in a
+    dependency list is not a new dependency).
+    """
+
+    def __init__(
+        self,
+        changes: ChangeSet,
+        imports: Mapping[str, tuple[ImportRecord, ...]],
+        context: Context,
+    ) -> None:
+        self.changes = changes
+        self._imports = imports
+        self._tree = context.tree
+        self._objects = context.objects
+        self._cache_dir = context.cache_dir
+        self.python = [
+            f for f in changes.files if f.has_content and f.path.endswith(".py") and f.added_lines
+        ]
+        self._edges: dict[str, tuple[list[Edge], list[Edge]]] = {}
+
+    @cached_property
+    def reader(self) -> TreeReader:
+        if self._tree is not None:
+            return self._tree
+        return _ChangedFilesReader(self.changes, self._objects)
+
+    @cached_property
+    def paths(self) -> tuple[str, ...]:
+        return self.reader.paths()
+
+    @cached_property
+    def graph(self) -> ImportGraph:
+        index = ModuleIndex(self.paths)
+        return ImportGraph(self.reader, index, import_store(self._cache_dir), self._imports)
+
+    @property
+    def index(self) -> ModuleIndex:
+        return self.graph.index
+
+    def edges(self, file: ChangedFile) -> tuple[list[Edge], list[Edge]]:
+        """(edges on lines the change added, edges it kept) of one changed Python file."""
+        split = self._edges.get(file.path)
+        if split is None:
+            added: list[Edge] = []
+            kept: list[Edge] = []
+            for edge in self.graph.edges(file.path):
+                (added if edge.line in file.added_lines else kept).append(edge)
+            split = self._edges[file.path] = (added, kept)
+        return split
+
+    def old_blob(self, file: ChangedFile) -> bytes | None:
+        if self._objects is None or file.old_oid is None or file.status is Status.ADDED:
+            return None
+        if set(file.old_oid) == {"0"}:
+            return None
+        return self._objects.read_blob(file.old_oid)
+
+    def close(self) -> None:
+        """Write what the graph learnt to the import cache (when it was built)."""
+        if "graph" in self.__dict__:
+            graph = self.graph
+            graph.flush()
+            log.debug(
+                "imports: %d modules parsed, cache %d hits / %d misses",
+                graph.parsed,
+                graph.cache.hits,
+                graph.cache.misses,
+            )
 
 
-def check_architecture(
-    changes: ChangeSet,
-    policy: Policy,
+def run_imports(
+    group: Sequence[CheckSettings],
     imports: Mapping[str, tuple[ImportRecord, ...]],
-    tree: TreeReader | None,
-    cache_dir: Path | None,
-    *,
-    objects: ObjectReader | None = None,
+    context: Context,
 ) -> list[Finding]:
-    """Findings of boundary / new-dependency / import-cycle for the changed files.
+    """Findings of every check of unit `imports` in `group` for the change of `context`.
 
     `imports` are the records of the changed Python files (from the AST walk; a file
-    missing there is read and parsed here). `objects`, when given, lets new-dependency
-    compare a changed dependency list with its old version, so a version bump is not a
-    new dependency.
+    missing there is read and parsed when a search reaches it).
     """
-    enabled = {slug: policy.checks[slug] for slug in SLUGS if slug in policy.checks}
-    if not enabled:
-        return []
-    python = [
-        f for f in changes.files if f.has_content and f.path.endswith(".py") and f.added_lines
-    ]
-    dependency_settings = enabled.get("new-dependency")
-    manifests = [
-        f
-        for f in changes.files
-        if dependency_settings is not None
-        and f.has_content
-        and f.added_lines
-        and new_dependency.is_manifest(f.path)
-        and dependency_settings.applies_to(f.path)
-    ]
-    if not python and not manifests:
-        return []
-    reader: TreeReader = tree if tree is not None else _ChangedFilesReader(changes, objects)
-    paths = reader.paths()
-    index = ModuleIndex(paths)
-    cache = import_store(cache_dir)
-    graph = ImportGraph(reader, index, cache, imports)
+    unit = ImportsUnit(context.changes, imports, context)
     try:
-        return _check(changes, policy, objects, enabled, python, manifests, reader, graph)
+        return run_checks(group, unit, context)
     finally:
-        graph.flush()
-
-
-def _check(
-    changes: ChangeSet,
-    policy: Policy,
-    objects: ObjectReader | None,
-    enabled: Mapping[str, CheckSettings],
-    python: list[ChangedFile],
-    manifests: list[ChangedFile],
-    reader: TreeReader,
-    graph: ImportGraph,
-) -> list[Finding]:
-    index, paths, cache = graph.index, reader.paths(), graph.cache
-    dependency_settings = enabled.get("new-dependency")
-    declared = new_dependency.DeclaredDependencies(reader, paths)
-    seen_cycles: set[frozenset[str]] = set()
-    findings: list[Finding] = []
-    for changed in python:
-        added: list[Edge] = []
-        kept: list[Edge] = []
-        for edge in graph.edges(changed.path):
-            (added if edge.line in changed.added_lines else kept).append(edge)
-        if not added:
-            continue
-        settings = enabled.get("boundary")
-        if settings is not None and policy.boundaries and settings.applies_to(changed.path):
-            findings += boundary.check_file(graph, settings, policy, changed.path, added)
-        settings = enabled.get("import-cycle")
-        if settings is not None and settings.applies_to(changed.path):
-            findings += import_cycle.check_file(
-                graph, settings, changed.path, added, kept, seen_cycles
-            )
-        settings = dependency_settings
-        if settings is not None and settings.applies_to(changed.path):
-            findings += new_dependency.check_imports(
-                index, declared, settings, changes, changed.path, added
-            )
-    if dependency_settings is not None:
-        for changed in manifests:
-            new = reader.read(changed.path)
-            if new is not None:
-                old = _old_blob(changed, objects)
-                findings += new_dependency.check_manifest(
-                    dependency_settings, changes, changed.path, changed.added_lines, new, old
-                )
-    log.debug(
-        "architecture: %d modules parsed, cache %d hits / %d misses",
-        graph.parsed,
-        cache.hits,
-        cache.misses,
-    )
-    return findings
-
-
-def _old_blob(changed: ChangedFile, objects: ObjectReader | None) -> bytes | None:
-    if objects is None or changed.old_oid is None or changed.status is Status.ADDED:
-        return None
-    if set(changed.old_oid) == {"0"}:
-        return None
-    return objects.read_blob(changed.old_oid)
+        unit.close()
 
 
 class _ChangedFilesReader:

@@ -31,11 +31,20 @@ meant to do. If an interface requires it to be async, add that interface's decor
 from __future__ import annotations
 
 import ast
+from typing import Any
 
+from agent_guard.checks.options import Kind, Option
 from agent_guard.checks.python import Check, function_scope, option_strings
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {"exempt_decorators": []}
+OPTIONS: tuple[Option[Any], ...] = (
+    Option(
+        "exempt_decorators",
+        Kind.STRINGS,
+        [],
+        "decorators (qualified names) whose async functions need not await",
+    ),
+)
 
 EXEMPT = frozenset(
     {

@@ -44,7 +44,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import Any
 
+from agent_guard.checks.options import Kind, Option
 from agent_guard.checks.python import Check, builtin_qualified, option_mapping
 from agent_guard.policy.model import CheckSettings
 
@@ -66,38 +68,50 @@ _SESSIONS = (
     "sqlmodel.orm.session.Session",
 )  # fmt: skip
 
-OPTIONS: dict[str, object] = {
-    "blocking_calls": {
-        "time.sleep": _SLEEP,
-        "open": _FILE,
-        "io.open": _FILE,
-        "io.open_code": _FILE,
-        "codecs.open": _FILE,
-        **{f"pathlib.Path.{method}": _FILE for method in _PATH_METHODS},
-        **{f"requests.{method}": _HTTP for method in _HTTP_METHODS},
-        **{f"requests.Session.{method}": _HTTP for method in (*_HTTP_METHODS, "send")},
-        **{f"httpx.{method}": _HTTP for method in (*_HTTP_METHODS, "stream")},
-        **{f"httpx.Client.{method}": _HTTP for method in (*_HTTP_METHODS, "send", "stream")},
-        "urllib.request.urlopen": _HTTP,
-        "urllib3.request": _HTTP,
-        "urllib3.PoolManager.request": _HTTP,
-        "urllib3.PoolManager.urlopen": _HTTP,
-        "urllib3.HTTPConnectionPool.request": _HTTP,
-        "urllib3.HTTPConnectionPool.urlopen": _HTTP,
-        "subprocess.*": _PROCESS,
-        "os.system": _PROCESS,
-        "os.popen": _PROCESS,
-        "os.spawn*": _PROCESS,
-        "os.posix_spawn*": _PROCESS,
-        **{f"os.{name}": _WAIT for name in ("wait", "wait3", "wait4", "waitpid", "waitid")},
-        "input": "`await asyncio.to_thread(input, ...)` (or read the input before the loop starts)",
-        "socket.create_connection": _SOCKET,
-        "socket.socket.connect": _SOCKET,
-        "socket.socket.connect_ex": _SOCKET,
-        **{f"{cls}.{method}": _DB for cls in _SESSIONS for method in _SESSION_METHODS},
-    },
-    "extra_blocking_calls": {},
-}
+OPTIONS: tuple[Option[Any], ...] = (
+    Option(
+        "blocking_calls",
+        Kind.MAPPING,
+        {
+            "time.sleep": _SLEEP,
+            "open": _FILE,
+            "io.open": _FILE,
+            "io.open_code": _FILE,
+            "codecs.open": _FILE,
+            **{f"pathlib.Path.{method}": _FILE for method in _PATH_METHODS},
+            **{f"requests.{method}": _HTTP for method in _HTTP_METHODS},
+            **{f"requests.Session.{method}": _HTTP for method in (*_HTTP_METHODS, "send")},
+            **{f"httpx.{method}": _HTTP for method in (*_HTTP_METHODS, "stream")},
+            **{f"httpx.Client.{method}": _HTTP for method in (*_HTTP_METHODS, "send", "stream")},
+            "urllib.request.urlopen": _HTTP,
+            "urllib3.request": _HTTP,
+            "urllib3.PoolManager.request": _HTTP,
+            "urllib3.PoolManager.urlopen": _HTTP,
+            "urllib3.HTTPConnectionPool.request": _HTTP,
+            "urllib3.HTTPConnectionPool.urlopen": _HTTP,
+            "subprocess.*": _PROCESS,
+            "os.system": _PROCESS,
+            "os.popen": _PROCESS,
+            "os.spawn*": _PROCESS,
+            "os.posix_spawn*": _PROCESS,
+            **{f"os.{name}": _WAIT for name in ("wait", "wait3", "wait4", "waitpid", "waitid")},
+            "input": (
+                "`await asyncio.to_thread(input, ...)` (or read the input before the loop starts)"
+            ),
+            "socket.create_connection": _SOCKET,
+            "socket.socket.connect": _SOCKET,
+            "socket.socket.connect_ex": _SOCKET,
+            **{f"{cls}.{method}": _DB for cls in _SESSIONS for method in _SESSION_METHODS},
+        },
+        "qualified call -> the non-blocking alternative to suggest (`*` globs)",
+    ),
+    Option(
+        "extra_blocking_calls",
+        Kind.MAPPING,
+        {},
+        "more blocking calls, added to `blocking_calls`",
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,13 +38,40 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from agent_guard.checks.base import make_finding
+from agent_guard.checks.base import Context, Unit, make_finding
 from agent_guard.checks.importgraph import Edge, ImportGraph, shortest_chain
+from agent_guard.checks.options import Option
 from agent_guard.model import Finding
 from agent_guard.policy.model import Boundary, CheckSettings, Component, Policy
 
-OPTIONS: dict[str, object] = {}
+if TYPE_CHECKING:
+    from agent_guard.checks.architecture import ImportsUnit
+
+OPTIONS: tuple[Option[object], ...] = ()
+
+
+class BoundaryCheck:
+    """Each import a change adds, against every boundary drawn from its file's component."""
+
+    unit = Unit.IMPORTS
+
+    def run(self, unit: ImportsUnit, context: Context) -> list[Finding]:
+        policy, settings = context.policy, context.settings
+        if not policy.boundaries:
+            return []
+        findings: list[Finding] = []
+        for changed in unit.python:
+            if not settings.applies_to(changed.path):
+                continue
+            added, _kept = unit.edges(changed)
+            if added:
+                findings += check_file(unit.graph, settings, policy, changed.path, added)
+        return findings
+
+
+CHECK = BoundaryCheck()
 
 
 def component_has(component: Component, edge: Edge) -> bool:

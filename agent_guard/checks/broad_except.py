@@ -38,14 +38,26 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import Any
 
+from agent_guard.checks.options import Kind, Option
 from agent_guard.checks.python import Check, Scope, Walk, option, option_strings
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {
-    "logger_names": ["logger", "log", "logging", "structlog", "_logger", "_log", "LOGGER", "LOG"],
-    "require_exc_info": True,
-}
+OPTIONS: tuple[Option[Any], ...] = (
+    Option(
+        "logger_names",
+        Kind.STRINGS,
+        ["logger", "log", "logging", "structlog", "_logger", "_log", "LOGGER", "LOG"],
+        "names that are a logger (`log.warning(...)` in a handler counts as handling)",
+    ),
+    Option(
+        "require_exc_info",
+        Kind.BOOL,
+        True,
+        "a log call must keep the traceback (`exc_info`, `log.exception`)",
+    ),
+)
 
 BROAD = frozenset({"builtins.Exception", "builtins.BaseException"})
 LOG_METHODS = frozenset(

@@ -29,14 +29,41 @@ Fix
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from agent_guard.checks.base import make_finding
+from agent_guard.checks.base import Context, Unit, make_finding
 from agent_guard.checks.boundary import render_chain
 from agent_guard.checks.importgraph import Edge, ImportGraph, shortest_chain
+from agent_guard.checks.options import Option
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {}
+if TYPE_CHECKING:
+    from agent_guard.checks.architecture import ImportsUnit
+
+OPTIONS: tuple[Option[object], ...] = ()
+
+
+class ImportCycleCheck:
+    """Each module-level import a change adds that closes a first-party cycle."""
+
+    unit = Unit.IMPORTS
+
+    def run(self, unit: ImportsUnit, context: Context) -> list[Finding]:
+        seen: set[frozenset[str]] = set()  # a cycle two added edges close is reported once
+        findings: list[Finding] = []
+        for changed in unit.python:
+            if not context.settings.applies_to(changed.path):
+                continue
+            added, kept = unit.edges(changed)
+            if added:
+                findings += check_file(
+                    unit.graph, context.settings, changed.path, added, kept, seen
+                )
+        return findings
+
+
+CHECK = ImportCycleCheck()
 
 
 def _runs_at_import(edge: Edge) -> bool:

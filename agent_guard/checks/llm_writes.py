@@ -45,49 +45,86 @@ import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from agent_guard.checks.python import Check, Walk
+from agent_guard.checks.options import Kind, Option
+from agent_guard.checks.python import Check, Walk, option_strings
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {
-    # The read-only components (filled in by the policy compiler from the rules; or set here).
-    "components": [],
-    # Methods that write through a database session or connection.
-    "session_methods": [
-        "add", "add_all", "delete", "merge", "commit", "flush", "bulk_save_objects",
-        "bulk_insert_mappings", "bulk_update_mappings",
-    ],
-    # Receivers that are a session or connection by name (the last part of the name,
-    # case-insensitive; `db_session`, `async_session`, `self.db` all match).
-    "session_names": ["session", "sess", "db", "conn", "connection", "uow", "transaction", "tx"],
-    # Types whose methods above write (the receiver's annotation or constructor).
-    "session_types": [
-        "sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session",
-        "sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.orm.scoped_session",
-        "sqlalchemy.engine.Connection", "sqlmodel.Session",
-    ],
-    # Methods that write through an ORM model, instance, manager or query.
-    "orm_methods": [
-        "save", "delete", "create", "update", "bulk_create", "bulk_update", "get_or_create",
-        "update_or_create", "insert", "insert_one", "insert_many", "update_one", "update_many",
-        "delete_one", "delete_many", "replace_one", "upsert",
-    ],
-    # Functions that build a write statement.
-    "statement_builders": [
-        "sqlalchemy.insert", "sqlalchemy.update", "sqlalchemy.delete",
-        "sqlalchemy.sql.insert", "sqlalchemy.sql.update", "sqlalchemy.sql.delete",
-        "sqlalchemy.sql.expression.insert", "sqlalchemy.sql.expression.update",
-        "sqlalchemy.sql.expression.delete", "sqlalchemy.dialects.postgresql.insert",
-        "sqlalchemy.dialects.sqlite.insert", "sqlalchemy.dialects.mysql.insert",
-        "sqlmodel.insert", "sqlmodel.update", "sqlmodel.delete",
-    ],
-    # Methods that run SQL text.
-    "execute_methods": ["execute", "executemany", "executescript", "exec_driver_sql"],
-    # The first word of SQL text that writes.
-    "sql_verbs": ["INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "TRUNCATE"],
-    # First-party modules that are the write layer (importing them is writing).
-    "write_modules": [],
-}  # fmt: skip
+OPTIONS: tuple[Option[Any], ...] = (
+    Option(
+        "components",
+        Kind.STRINGS,
+        [],
+        "the read-only components (from the rule file, or set here)",
+    ),
+    Option(
+        "session_methods",
+        Kind.STRINGS,
+        [
+            "add", "add_all", "delete", "merge", "commit", "flush", "bulk_save_objects",
+            "bulk_insert_mappings", "bulk_update_mappings",
+        ],
+        "methods that write through a database session or connection",
+    ),
+    Option(
+        "session_names",
+        Kind.STRINGS,
+        ["session", "sess", "db", "conn", "connection", "uow", "transaction", "tx"],
+        "receivers that are a session or connection by name (last part, any case)",
+    ),
+    Option(
+        "session_types",
+        Kind.STRINGS,
+        [
+            "sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session",
+            "sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.orm.scoped_session",
+            "sqlalchemy.engine.Connection", "sqlmodel.Session",
+        ],
+        "types whose session methods write (the receiver's annotation or constructor)",
+    ),
+    Option(
+        "orm_methods",
+        Kind.STRINGS,
+        [
+            "save", "delete", "create", "update", "bulk_create", "bulk_update", "get_or_create",
+            "update_or_create", "insert", "insert_one", "insert_many", "update_one", "update_many",
+            "delete_one", "delete_many", "replace_one", "upsert",
+        ],
+        "methods that write through an ORM model, instance, manager or query",
+    ),
+    Option(
+        "statement_builders",
+        Kind.STRINGS,
+        [
+            "sqlalchemy.insert", "sqlalchemy.update", "sqlalchemy.delete",
+            "sqlalchemy.sql.insert", "sqlalchemy.sql.update", "sqlalchemy.sql.delete",
+            "sqlalchemy.sql.expression.insert", "sqlalchemy.sql.expression.update",
+            "sqlalchemy.sql.expression.delete", "sqlalchemy.dialects.postgresql.insert",
+            "sqlalchemy.dialects.sqlite.insert", "sqlalchemy.dialects.mysql.insert",
+            "sqlmodel.insert", "sqlmodel.update", "sqlmodel.delete",
+        ],
+        "functions that build a write statement",
+    ),
+    Option(
+        "execute_methods",
+        Kind.STRINGS,
+        ["execute", "executemany", "executescript", "exec_driver_sql"],
+        "methods that run SQL text",
+    ),
+    Option(
+        "sql_verbs",
+        Kind.STRINGS,
+        ["INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "TRUNCATE"],
+        "the first word of SQL text that writes",
+    ),
+    Option(
+        "write_modules",
+        Kind.STRINGS,
+        [],
+        "first-party modules that are the write layer (importing one is writing)",
+    ),
+)  # fmt: skip
 
 # A receiver chain through one of these is a query or a manager, not a dict or a set.
 _QUERY_LINKS = frozenset(
@@ -109,12 +146,7 @@ class WritesConfig:
 
 
 def _strings(settings: CheckSettings, key: str) -> tuple[str, ...]:
-    value = settings.options.get(key, OPTIONS[key])
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, Iterable):
-        return tuple(str(item) for item in value)
-    return ()
+    return tuple(option_strings(settings, OPTIONS, key))
 
 
 def _words(names: Iterable[str]) -> re.Pattern[str]:

@@ -50,7 +50,9 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Any
 
+from agent_guard.checks.options import Kind, Option
 from agent_guard.checks.python import (
     Check,
     Walk,
@@ -60,16 +62,36 @@ from agent_guard.checks.python import (
 )
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {
-    "max_statements": 12,
-    "app_names": ["app", "router", "api", "api_router", "bp", "blueprint"],
-    "app_types": [
-        "fastapi.FastAPI", "fastapi.APIRouter", "fastapi.routing.APIRouter",
-        "starlette.applications.Starlette", "starlette.routing.Router",
-        "flask.Flask", "flask.Blueprint", "flask.blueprints.Blueprint",
-    ],
-    "session_names": ["session", "db", "db_session", "sess"],
-}  # fmt: skip
+OPTIONS: tuple[Option[Any], ...] = (
+    Option(
+        "max_statements",
+        Kind.INT,
+        12,
+        "statements a route handler may have before it is business logic",
+    ),
+    Option(
+        "app_names",
+        Kind.STRINGS,
+        ["app", "router", "api", "api_router", "bp", "blueprint"],
+        "names of the app or router objects whose decorated functions are routes",
+    ),
+    Option(
+        "app_types",
+        Kind.STRINGS,
+        [
+            "fastapi.FastAPI", "fastapi.APIRouter", "fastapi.routing.APIRouter",
+            "starlette.applications.Starlette", "starlette.routing.Router",
+            "flask.Flask", "flask.Blueprint", "flask.blueprints.Blueprint",
+        ],
+        "classes whose instances are an app or router",
+    ),
+    Option(
+        "session_names",
+        Kind.STRINGS,
+        ["session", "db", "db_session", "sess"],
+        "names of database sessions (a query in a route is business logic)",
+    ),
+)  # fmt: skip
 
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "route", "websocket"}

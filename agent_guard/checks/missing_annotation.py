@@ -32,11 +32,20 @@ the body of an old unannotated function does not report it.
 from __future__ import annotations
 
 import ast
+from typing import Any
 
+from agent_guard.checks.options import Kind, Option
 from agent_guard.checks.python import Check, ScopeKind, option, signature_scope
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {"allow_dummy_args": False}
+OPTIONS: tuple[Option[Any], ...] = (
+    Option(
+        "allow_dummy_args",
+        Kind.BOOL,
+        False,
+        "parameters named `_` or `__` need no annotation",
+    ),
+)
 
 _STATIC = frozenset({"builtins.staticmethod", "staticmethod"})
 

@@ -34,17 +34,24 @@ An immutable value (a tuple, a `frozenset`) is fine as a default, too.
 from __future__ import annotations
 
 import ast
+from typing import Any
 
+from agent_guard.checks.options import Kind, Option
 from agent_guard.checks.python import Check, builtin_qualified, option_strings
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {
-    "mutable_calls": [
-        "list", "dict", "set", "bytearray",
-        "collections.deque", "collections.defaultdict", "collections.OrderedDict",
-        "collections.Counter", "collections.ChainMap",
-    ],
-}  # fmt: skip
+OPTIONS: tuple[Option[Any], ...] = (
+    Option(
+        "mutable_calls",
+        Kind.STRINGS,
+        [
+            "list", "dict", "set", "bytearray",
+            "collections.deque", "collections.defaultdict", "collections.OrderedDict",
+            "collections.Counter", "collections.ChainMap",
+        ],
+        "calls whose result is mutable, as a default value",
+    ),
+)  # fmt: skip
 
 _DISPLAYS: dict[type[ast.AST], str] = {
     ast.List: "list", ast.Dict: "dict", ast.Set: "set",

@@ -44,23 +44,79 @@ import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from agent_guard.changes.model import ChangeSet, TreeReader
-from agent_guard.checks.base import make_finding
+from agent_guard.checks.base import Context, Unit, make_finding
 from agent_guard.checks.importgraph import Edge, ModuleIndex
+from agent_guard.checks.options import Kind, Option
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings
 
+if TYPE_CHECKING:
+    from agent_guard.checks.architecture import ImportsUnit
+
 log = logging.getLogger(__name__)
 
-OPTIONS: dict[str, object] = {
-    # import name -> distribution name(s), for names the built-in table does not know
-    "distributions": {},
-    # top-level import names never reported (vendored or provided by the platform)
-    "ignore": [],
-    # the commit trailer that states the reason for a new dependency
-    "trailer": "Dependency-Justification",
-}
+DISTRIBUTIONS: Option[dict[str, str]] = Option(
+    "distributions",
+    Kind.MAPPING,
+    {},
+    "import name -> distribution name, for names the built-in table does not know",
+)
+IGNORE: Option[list[str]] = Option(
+    "ignore",
+    Kind.STRINGS,
+    [],
+    "top-level import names never reported (vendored, or provided by the platform)",
+)
+TRAILER: Option[str] = Option(
+    "trailer",
+    Kind.STR,
+    "Dependency-Justification",
+    "the commit trailer that gives the reason for a new dependency",
+)
+OPTIONS = (DISTRIBUTIONS, IGNORE, TRAILER)
+
+
+class NewDependencyCheck:
+    """Added imports of undeclared third-party modules, and added dependency-list lines."""
+
+    unit = Unit.IMPORTS
+
+    def run(self, unit: ImportsUnit, context: Context) -> list[Finding]:
+        settings = context.settings
+        findings: list[Finding] = []
+        declared: DeclaredDependencies | None = None
+        for changed in unit.python:
+            if not settings.applies_to(changed.path):
+                continue
+            added, _kept = unit.edges(changed)
+            if not added:
+                continue
+            if declared is None:
+                declared = DeclaredDependencies(unit.reader, unit.paths)
+            findings += check_imports(
+                unit.index, declared, settings, unit.changes, changed.path, added
+            )
+        for changed in unit.changes.files:
+            if not (
+                changed.has_content
+                and changed.added_lines
+                and is_manifest(changed.path)
+                and settings.applies_to(changed.path)
+            ):
+                continue
+            new = unit.reader.read(changed.path)
+            if new is not None:
+                old = unit.old_blob(changed)
+                findings += check_manifest(
+                    settings, unit.changes, changed.path, changed.added_lines, new, old
+                )
+        return findings
+
+
+CHECK = NewDependencyCheck()
 
 # Import names whose distribution is called differently (the common cases).
 KNOWN_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
@@ -285,8 +341,7 @@ def justified(changes: ChangeSet, path: str, trailer: str) -> bool:
 
 
 def _trailer(settings: CheckSettings) -> str:
-    value = settings.options.get("trailer", OPTIONS["trailer"])
-    return value if isinstance(value, str) and value else "Dependency-Justification"
+    return TRAILER.value(settings) or TRAILER.default
 
 
 def check_imports(
@@ -298,10 +353,8 @@ def check_imports(
     added: Sequence[Edge],
 ) -> list[Finding]:
     """Added imports of third-party modules that no dependency list declares."""
-    ignore = settings.options.get("ignore", ())
-    ignored = {str(name) for name in ignore} if isinstance(ignore, list | tuple) else set()
-    extra = settings.options.get("distributions", {})
-    mapping: Mapping[str, object] = extra if isinstance(extra, dict) else {}
+    ignored = set(IGNORE.value(settings))
+    mapping: Mapping[str, object] = DISTRIBUTIONS.value(settings)
     directory = path.rpartition("/")[0]
     siblings = directory + "/" if directory else ""
     findings: list[Finding] = []

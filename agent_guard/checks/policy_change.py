@@ -30,9 +30,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from agent_guard.changes.model import ChangedFile
-from agent_guard.checks.base import make_finding
+from agent_guard.checks.base import Context, FileUnit, Unit, make_finding
+from agent_guard.checks.options import Option
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings, Policy
+
+OPTIONS: tuple[Option[object], ...] = ()
 
 CONFIG_FILES = (".agent-guard.yaml", ".agent-guard.yml", ".pre-commit-config.yaml")
 POLICY_DIR = ".agent-guard/"
@@ -105,3 +108,17 @@ def check_file(
         commit=commit,
         extra=(("policy_path", hit),),
     )
+
+
+class PolicyChangeCheck:
+    """Each changed path: is it (or does it become) part of agent-guard's policy?"""
+
+    unit = Unit.PATH
+
+    def run(self, unit: FileUnit, context: Context) -> list[Finding]:
+        read = context.objects.read_blob
+        found = check_file(unit.file, context.policy, context.settings, read, unit.commit)
+        return [found] if found is not None else []
+
+
+CHECK = PolicyChangeCheck()

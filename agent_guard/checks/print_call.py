@@ -32,15 +32,27 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from agent_guard.checks.options import Kind, Option
 from agent_guard.checks.python import Check, builtin_qualified, option_strings
 from agent_guard.globs import glob_to_regex
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {
-    "functions": ["print", "pprint.pprint"],
-    "test_patterns": ["tests/**", "**/test_*.py", "**/*_test.py", "**/conftest.py"],
-}
+OPTIONS: tuple[Option[Any], ...] = (
+    Option(
+        "functions",
+        Kind.STRINGS,
+        ["print", "pprint.pprint"],
+        "the print-like functions (qualified; a bare name is a builtin)",
+    ),
+    Option(
+        "test_patterns",
+        Kind.STRINGS,
+        ["tests/**", "**/test_*.py", "**/*_test.py", "**/conftest.py"],
+        "globs of test files, where printing is allowed",
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)

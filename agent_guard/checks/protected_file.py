@@ -31,9 +31,24 @@ from __future__ import annotations
 from dataclasses import replace
 
 from agent_guard.changes.model import ChangedFile, Status
-from agent_guard.checks.base import make_finding
+from agent_guard.checks.base import Context, FileUnit, Unit, make_finding
+from agent_guard.checks.options import Option
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings, Policy
+
+OPTIONS: tuple[Option[object], ...] = ()
+
+
+class ProtectedFileCheck:
+    """Each changed path against the protected patterns of the policy."""
+
+    unit = Unit.PATH
+
+    def run(self, unit: FileUnit, context: Context) -> list[Finding]:
+        return check_file(unit.file, context.policy, context.settings, unit.commit)
+
+
+CHECK = ProtectedFileCheck()
 
 _VERBS = {
     Status.ADDED: "adds",

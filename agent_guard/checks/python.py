@@ -48,7 +48,7 @@ A check module `agent_guard.checks.<slug_with_underscores>` that runs in the wal
   per (policy, check) and its result is shared, so put compiled options there.
 - A check module that is not part of the walk (syntax-error, suppression-reason) has no CHECK.
 
-Which modules the walker consults: `WALKER_CHECKS` (the python family plus `llm-writes`).
+Which modules the walker consults: `walker_checks()`, the registered checks of unit `python`.
 """
 
 from __future__ import annotations
@@ -56,21 +56,26 @@ from __future__ import annotations
 import ast
 import builtins
 import importlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from agent_guard.checks.base import make_finding
+from agent_guard.checks.options import Option
 from agent_guard.checks.pysource import ImportRecord, module_name
-from agent_guard.checks.registry import BY_SLUG
+from agent_guard.checks.registry import BY_SLUG, Unit
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings, Policy
 
-#: Slugs whose modules may expose a `CHECK` that plugs into the walk, in dispatch order.
-WALKER_CHECKS: tuple[str, ...] = (
-    *(info.slug for info in BY_SLUG.values() if info.family == "python"),
-    "llm-writes",
-)
+if TYPE_CHECKING:
+    from agent_guard.checks.pysource import SourceError
+    from agent_guard.suppressions import Suppression
+
+
+def walker_checks() -> list[str]:
+    """Slugs of the checks that plug into the walk (unit `python`), in dispatch order."""
+    return [slug for slug, info in BY_SLUG.items() if info.unit is Unit.PYTHON]
+
 
 #: Calls whose result is an instance of a known type, beyond classes (CapWords names).
 FACTORIES: dict[str, str] = {
@@ -167,23 +172,26 @@ class Check[C]:
         )  # fmt: skip
 
 
-def option(settings: CheckSettings, defaults: dict[str, object], name: str) -> object:
-    """A check option: the configured value, or the module's default from OPTIONS."""
-    return settings.options.get(name, defaults[name])
+def option(settings: CheckSettings, declared: Sequence[Option[Any]], name: str) -> Any:
+    """A check option by name: the configured value, or the declared default (typed)."""
+    for declaration in declared:
+        if declaration.name == name:
+            return declaration.value(settings)
+    raise KeyError(f"{settings.slug} declares no option {name!r}")
 
 
-def option_strings(settings: CheckSettings, defaults: dict[str, object], name: str) -> list[str]:
-    value = option(settings, defaults, name)
-    if isinstance(value, str):
-        return [value]
-    return [str(item) for item in value] if isinstance(value, list | tuple) else []
+def option_strings(
+    settings: CheckSettings, declared: Sequence[Option[Any]], name: str
+) -> list[str]:
+    strings: list[str] = option(settings, declared, name)
+    return strings
 
 
 def option_mapping(
-    settings: CheckSettings, defaults: dict[str, object], name: str
+    settings: CheckSettings, declared: Sequence[Option[Any]], name: str
 ) -> dict[str, str]:
-    value = option(settings, defaults, name)
-    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    mapping: dict[str, str] = option(settings, declared, name)
+    return mapping
 
 
 def builtin_qualified(name: str) -> str:
@@ -772,7 +780,7 @@ def handler_table(check: type[Check[Any]]) -> tuple[tuple[str, type[ast.AST], st
 
 
 def _plan(policy: Policy, path: str) -> tuple[_Planned, ...]:
-    enabled = [(slug, policy.checks[slug]) for slug in WALKER_CHECKS if slug in policy.checks]
+    enabled = [(slug, policy.checks[slug]) for slug in walker_checks() if slug in policy.checks]
     applies = tuple(settings.applies_to(path) for _, settings in enabled)
     key = (id(policy), applies)
     cached = _PLANS.get(key)
@@ -797,11 +805,9 @@ def _plan(policy: Policy, path: str) -> tuple[_Planned, ...]:
 def check_python(path: str, text: str, tree: ast.Module, policy: Policy) -> PythonResult:
     """Run every enabled code check that applies to `path` in one walk over `tree`.
 
-    Returns the findings for the whole file (the engine keeps those on changed lines), with
-    inline suppressions applied, and every import the file makes.
+    Returns the findings for the whole file (the engine keeps those on changed lines and
+    applies the suppression stage afterwards), and every import the file makes.
     """
-    from agent_guard.suppressions import apply_suppressions
-
     walk = Walk(path, text, policy)
     enter: dict[type, list[Handler]] = {}
     leave: dict[type, list[Handler]] = {}
@@ -817,8 +823,80 @@ def check_python(path: str, text: str, tree: ast.Module, policy: Policy) -> Pyth
                   {k: tuple(v) for k, v in leave.items()})  # fmt: skip
     except RecursionError:
         _too_deep(walk, policy)
-    findings = apply_suppressions(walk.findings, text, path, policy)
-    return PythonResult(findings, tuple(walk.imports))
+    return PythonResult(walk.findings, tuple(walk.imports))
+
+
+@dataclass(frozen=True, slots=True)
+class BlobResult:
+    """What checking one Python blob gives the engine: everything it needs afterwards.
+
+    `findings` cover the whole file, with their source lines filled in (so a result kept
+    across runs never needs the blob again); `imports` feed the architecture checks (None
+    when the file was not walked); `lone_cr`: the text has a lone CR, which Python counts
+    as a line break and git does not, so git's added line numbers do not apply;
+    `suppressions`: its inline suppression comments, for the suppression stage.
+    """
+
+    findings: tuple[Finding, ...]
+    imports: tuple[ImportRecord, ...] | None
+    lone_cr: bool
+    suppressions: tuple[Suppression, ...] = ()
+
+
+def check_blob(path: str, data: bytes, policy: Policy) -> BlobResult:
+    """Decode, parse and walk one Python blob (a file that does not parse is a finding)."""
+    from agent_guard.checks.pysource import SourceError, decode, parse
+    from agent_guard.suppressions import find_suppressions
+
+    try:
+        text = decode(data)
+    except SourceError as error:
+        return BlobResult(tuple(_unparsable(path, error, policy)), (), False)
+    lines = text.splitlines()
+    lone_cr = "\r" in text and text.count("\r") != text.count("\r\n")
+    suppressions = tuple(find_suppressions(text).values())
+    try:
+        tree = parse(text, path)
+    except SourceError as error:
+        unparsable = _unparsable(path, error, policy)
+        return BlobResult(_sourced(unparsable, lines), (), lone_cr, suppressions)
+    result = check_python(path, text, tree, policy)
+    return BlobResult(_sourced(result.findings, lines), result.imports, lone_cr, suppressions)
+
+
+def _sourced(findings: Sequence[Finding], lines: list[str]) -> tuple[Finding, ...]:
+    return tuple(
+        finding
+        if finding.source is not None or not 0 < finding.line <= len(lines)
+        else replace(finding, source=lines[finding.line - 1].rstrip())
+        for finding in findings
+    )
+
+
+def _unparsable(path: str, error: SourceError, policy: Policy) -> list[Finding]:
+    settings = policy.enabled("syntax-error")
+    if settings is None or not settings.applies_to(path):
+        return []
+    finding = make_finding(
+        settings,
+        path,
+        error.line,
+        error.column,
+        f"this file does not parse: {error.message}",
+        "fix the syntax error; no other check can read this file until you do",
+    )
+    return [replace(finding, file_level=True)]
+
+
+def too_large(path: str, size: int, limit: int, policy: Policy) -> BlobResult:
+    """A Python file over the size limit is reported, so padding cannot hide code unseen."""
+    settings = policy.enabled("syntax-error")
+    if settings is None or not settings.applies_to(path):
+        return BlobResult((), None, False)
+    message = f"too large to check ({size / 2**20:.1f} MB > {limit / 2**20:g} MB)"
+    fix = "split the file, or move data out of Python source; no check can read it as it is"
+    finding = make_finding(settings, path, 1, 1, message, fix)
+    return BlobResult((replace(finding, file_level=True),), None, False)
 
 
 def _too_deep(walk: Walk, policy: Policy) -> None:

@@ -34,19 +34,38 @@ from __future__ import annotations
 import re
 
 from agent_guard.changes.model import Commit
-from agent_guard.checks.base import make_finding
+from agent_guard.checks.base import Context, MessageUnit, Unit, make_finding
+from agent_guard.checks.options import Kind, Option
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {
-    "min_body_words": 8,
-    "why_words": [
+MIN_BODY_WORDS: Option[int] = Option(
+    "min_body_words", Kind.INT, 8, "the fewest words a refactor commit's body may have"
+)
+WHY_WORDS: Option[list[str]] = Option(
+    "why_words",
+    Kind.STRINGS,
+    [
         "because", "so that", "so we", "so it", "in order", "why", "since", "reason",
         "avoid", "allow", "enabl", "improv", "simplif", "easier", "clearer", "faster",
         "reduc", "need", "prepar", "instead", "otherwise", "readab", "duplicat", "reus",
         "maintainab", "testab", "separat", "decoupl", "lets ", "makes",
     ],
-}  # fmt: skip
+    "word stems that give a reason; the body must contain one (an empty list: no test)",
+)  # fmt: skip
+OPTIONS = (MIN_BODY_WORDS, WHY_WORDS)
+
+
+class RefactorExplainedCheck:
+    """Each commit's message: a refactor must say what and why."""
+
+    unit = Unit.MESSAGE
+
+    def run(self, unit: MessageUnit, context: Context) -> list[Finding]:
+        return check_message(unit.commit, context.settings)
+
+
+CHECK = RefactorExplainedCheck()
 
 _SUBJECT = re.compile(r"\s*refactor(?:\([^)]*\))?!?:|\s*refactor", re.IGNORECASE)
 _TRAILER = re.compile(r"[A-Za-z][A-Za-z0-9-]*\s*:\s")
@@ -87,10 +106,8 @@ def check_message(commit: Commit, settings: CheckSettings) -> list[Finding]:
     subject = commit.message.strip().split("\n", 1)[0] if commit.message.strip() else ""
     if not is_refactor(subject):
         return []
-    min_words = settings.options.get("min_body_words", OPTIONS["min_body_words"])
-    why_words = settings.options.get("why_words", OPTIONS["why_words"])
-    minimum = min_words if isinstance(min_words, int) else 8
-    reasons = [str(word).lower() for word in why_words] if isinstance(why_words, list) else []
+    minimum = MIN_BODY_WORDS.value(settings)
+    reasons = [word.lower() for word in WHY_WORDS.value(settings)]
     body = message_body(commit.message)
     words = len(_WORDS.findall(body))
     if not body:

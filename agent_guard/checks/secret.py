@@ -58,24 +58,50 @@ import fnmatch
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cache
 from typing import NamedTuple
 
 from agent_guard.changes.model import ChangedFile, Status
 from agent_guard.checks import secret_patterns as patterns
-from agent_guard.checks.base import make_finding
+from agent_guard.checks.base import ContentUnit, Context, Unit, make_finding
+from agent_guard.checks.options import Kind, Option
 from agent_guard.globs import glob_to_regex
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {
-    "min_length": 10,
-    "min_entropy": 3.0,
-    "fixture_paths": ["tests/**", "test/**", "**/fixtures/**", "**/testdata/**"],
-    "placeholders": [],
-}
+MIN_LENGTH: Option[int] = Option(
+    "min_length", Kind.INT, 10, "the shortest value taken for a generic secret assignment"
+)
+MIN_ENTROPY: Option[float] = Option(
+    "min_entropy", Kind.FLOAT, 3.0, "the least Shannon entropy (bits per character) of one"
+)
+FIXTURE_PATHS: Option[list[str]] = Option(
+    "fixture_paths",
+    Kind.STRINGS,
+    ["tests/**", "test/**", "**/fixtures/**", "**/testdata/**"],
+    "globs of test fixtures, where only real token formats count (not generic assignments)",
+)
+PLACEHOLDERS: Option[list[str]] = Option(
+    "placeholders", Kind.STRINGS, [], "extra words that mark a value as a placeholder"
+)
+OPTIONS = (MIN_LENGTH, MIN_ENTROPY, FIXTURE_PATHS, PLACEHOLDERS)
+
+
+class SecretCheck:
+    """Each changed blob: credentials files by name, secrets on the lines it adds."""
+
+    unit = Unit.CONTENT
+
+    def run(self, unit: ContentUnit, context: Context) -> list[Finding]:
+        settings = context.settings
+        by_name = secret_file_finding(unit.file, settings, unit.commit)
+        found = [by_name] if by_name is not None else []
+        return found + scan_blob(unit.file.path, unit.data, unit.lines, settings, unit.commit)
+
+
+CHECK = SecretCheck()
 
 # Long lines (minified code, data blobs) are scanned in overlapping windows so that no
 # regex ever sees more than WINDOW characters; OVERLAP keeps tokens that straddle a cut.
@@ -144,18 +170,13 @@ class ScanConfig(NamedTuple):
     placeholders: tuple[str, ...] = ()
 
     @classmethod
-    def from_options(cls, options: Mapping[str, object]) -> ScanConfig:
-        merged = {**OPTIONS, **options}
+    def from_settings(cls, settings: CheckSettings) -> ScanConfig:
         return cls(
-            min_length=int(_number(merged["min_length"])),
-            min_entropy=float(_number(merged["min_entropy"])),
-            fixture_paths=_strings(merged["fixture_paths"]),
-            placeholders=tuple(word.lower() for word in _strings(merged["placeholders"])),
+            min_length=MIN_LENGTH.value(settings),
+            min_entropy=MIN_ENTROPY.value(settings),
+            fixture_paths=tuple(FIXTURE_PATHS.value(settings)),
+            placeholders=tuple(word.lower() for word in PLACEHOLDERS.value(settings)),
         )
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -188,7 +209,7 @@ def scan_blob(
     if not settings.applies_to(path) or b"\0" in data:
         return []
     text = data.decode("utf-8", errors="replace")
-    config = ScanConfig.from_options(settings.options)
+    config = ScanConfig.from_settings(settings)
     # `source` is set here, masked: the engine fills it from the blob for other checks only,
     # and every report (text, JSON, SARIF) prints it as it is.
     return [
@@ -423,9 +444,8 @@ class _LineScanner:
 
     def scan(self, number: int) -> list[Hit]:
         line = self.row(number)
-        lowered_prev = self.row(number - 1).lower()
-        if _allowed(line.lower()) or patterns.ALLOW_NEXT_LINE_MARKER in lowered_prev:
-            return []
+        # An allow comment does not stop the scan: the finding is reported and the
+        # suppression stage (`suppressions`) marks it, with its reason.
         aws_context = self._in_context(number)
         found: dict[int, _Found] = {}  # by column (0-based) on the whole line
         for start in range(0, max(len(line), 1), WINDOW - OVERLAP):
@@ -640,10 +660,6 @@ def entropy(value: str) -> float:
         return 0.0
     total = len(value)
     return -sum(n / total * math.log2(n / total) for n in Counter(value).values())
-
-
-def _allowed(lowered_line: str) -> bool:
-    return any(marker in lowered_line for marker in patterns.ALLOW_MARKERS)
 
 
 def _reference(value: str) -> bool:

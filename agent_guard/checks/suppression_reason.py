@@ -27,4 +27,8 @@ several checks; slugs (`print-call`) and codes (`AG102`) both work. A finding of
 
 from __future__ import annotations
 
-OPTIONS: dict[str, object] = {}
+from agent_guard.checks.options import Option
+
+# Reported by the suppression stage (`agent_guard.suppressions.stage`), which reads every
+# suppression comment; this module holds its documentation and (no) options.
+OPTIONS: tuple[Option[object], ...] = ()

@@ -25,11 +25,12 @@ file in the encoding its coding cookie declares (UTF-8 by default).
 from __future__ import annotations
 
 from agent_guard.checks.base import make_finding
+from agent_guard.checks.options import Option
 from agent_guard.checks.pysource import SourceError
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {}
+OPTIONS: tuple[Option[object], ...] = ()
 
 
 def syntax_error_finding(path: str, error: SourceError, settings: CheckSettings) -> Finding:

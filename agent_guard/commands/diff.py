@@ -15,6 +15,7 @@ lean parser, and click is built from them only for `--help` or a bad invocation.
 from __future__ import annotations
 
 import io
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,7 +62,8 @@ def run(
     stream = sys.stdout
     if isinstance(stream, io.TextIOWrapper):
         stream.reconfigure(errors="backslashreplace")  # never crash on a strange file name
-    render(verdict, fmt, stream, color)
+    verbose = logging.getLogger("agent_guard").isEnabledFor(logging.INFO)  # -v
+    render(verdict, fmt, stream, color, verbose=verbose)
     stream.flush()
     # sys.exit, not ctx.exit: click's non-standalone mode would swallow the code.
     sys.exit(EXIT_BLOCKED if verdict.blocked else EXIT_OK)

@@ -36,6 +36,20 @@ def command(name: str | None) -> None:
         f"{info.default_severity.value})\n"
     )
     click.echo(_text(info))
+    options = _options(info)
+    if options:
+        click.echo(f"\n## Options (`checks.{info.slug}` in .agent-guard.yaml)\n")
+        click.echo(options)
+
+
+def _options(info: CheckInfo) -> str:
+    """The check's option table, from the one declaration config validation reads."""
+    from agent_guard.checks.options import declared, markdown_table
+
+    try:
+        return markdown_table(declared(info.module)) if declared(info.module) else ""
+    except ImportError:
+        return ""
 
 
 def _text(info: CheckInfo) -> str:

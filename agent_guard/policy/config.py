@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent_guard.checks.options import Option, OptionTypeError
 from agent_guard.checks.registry import lookup
 from agent_guard.errors import UsageError
 from agent_guard.model import Severity
@@ -368,8 +369,8 @@ def _checks(check: _Validator, node: Node) -> dict[str, CheckConfig]:
         for key, value in fields.items():
             if key in CHECK_KEYS:
                 continue
-            default = None if declared is None else declared.get(key)
-            options[key] = _option(check, value, default, f"checks.{name}.{key}")
+            declaration = None if declared is None else declared.get(key)
+            options[key] = _option(check, value, declaration, f"checks.{name}.{key}")
         checks[info.slug] = CheckConfig(
             info.slug,
             severity=severity,
@@ -381,41 +382,36 @@ def _checks(check: _Validator, node: Node) -> dict[str, CheckConfig]:
     return checks
 
 
-def _declared_options(slug: str) -> Mapping[str, object] | None:
-    """The check module's `OPTIONS` (name -> default), or None: accept any option."""
-    module_name = "agent_guard.checks." + slug.replace("-", "_")
+def _declared_options(slug: str) -> dict[str, Option[Any]] | None:
+    """The options the check's module declares (`OPTIONS`), by name; None: its module is
+    not installed (accept any option, so a config outlives a missing plugin)."""
+    info = lookup(slug)
+    if info is None:
+        return None
     try:
-        module = importlib.import_module(module_name)
+        module = importlib.import_module(info.module)
     except ImportError as error:
         log.debug("no options declared for %s (%s); accepting any", slug, error)
         return None
-    options = getattr(module, "OPTIONS", None)
-    return options if isinstance(options, Mapping) else None
+    return {option.name: option for option in getattr(module, "OPTIONS", ())}
 
 
-def _option(check: _Validator, node: Node, default: object, what: str) -> object:
-    """A check option, typed like its default (lists become tuples, so policies stay frozen)."""
+def _option(check: _Validator, node: Node, declared: Option[Any] | None, what: str) -> object:
+    """A check option, converted to its declared type (a list of strings is a list)."""
     plain = _plain(node)
-    if default is None:
+    if declared is None:
         return plain
-    if isinstance(default, bool):
-        return check.boolean(node, what)
-    if isinstance(default, int | float) and not isinstance(plain, bool | int | float):
-        raise check.fail(node, f"{what} must be a number, got {node.value!r}")
-    if isinstance(default, str) and not isinstance(plain, str):
-        raise check.fail(node, f"{what} must be a string, got {_kind(node.value)}")
-    if isinstance(default, tuple | list | frozenset | set):
-        return check.strings(node, what)
-    if isinstance(default, Mapping) and not isinstance(plain, Mapping):
-        raise check.fail(node, f"{what} must be a mapping, got {_kind(node.value)}")
-    return plain
+    try:
+        return declared.convert(plain)
+    except OptionTypeError as error:
+        raise check.fail(node, f"{what} {error}, got {_kind(node.value)}") from None
 
 
 def _plain(node: Node) -> object:
     if isinstance(node.value, dict):
         return {key: _plain(item) for key, item in node.value.items()}
     if isinstance(node.value, list):
-        return tuple(_plain(item) for item in node.value)
+        return [_plain(item) for item in node.value]
     return node.value
 
 

@@ -1,4 +1,6 @@
-"""Reports: one module per output format, each a `write(verdict, stream, color)` function.
+"""Reports: one module per output format, each a `write(verdict, stream, color)` function
+(the text report also takes `verbose`: it lists suppressed findings, which the others always
+show).
 
 `render(verdict, fmt, stream, color)` picks the module by name and imports only that one.
 `color=None` means: colour when `stream` is a terminal and NO_COLOR is not set.
@@ -26,9 +28,19 @@ def use_color(stream: TextIO, color: bool | None) -> bool:
     return bool(isatty and isatty())
 
 
-def render(verdict: Verdict, fmt: str, stream: TextIO, color: bool | None = None) -> None:
+def render(
+    verdict: Verdict,
+    fmt: str,
+    stream: TextIO,
+    color: bool | None = None,
+    *,
+    verbose: bool = False,
+) -> None:
     """Write `verdict` to `stream` in format `fmt` (one of FORMATS)."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"agent_guard.report.{fmt}")
-    module.write(verdict, stream, use_color(stream, color))
+    if fmt == "text":
+        module.write(verdict, stream, use_color(stream, color), verbose=verbose)
+    else:
+        module.write(verdict, stream, use_color(stream, color))

@@ -38,6 +38,9 @@ def _message(finding: Finding) -> str:
         parts.append(f'Rule ({escape(rule.file)}:{rule.line}): "{escape(rule.text)}"')
     if finding.approved:
         parts.append(f"Approved by {escape(finding.approved_by or 'an approver')}.")
+    elif finding.suppressed and finding.suppression is not None:
+        reason = finding.suppression.reason or "no reason given"
+        parts.append(f"Suppressed inline: {escape(reason)}")
     else:
         parts.append(f"Next: {escape(finding.fix)}")
     if finding.commit:
@@ -47,7 +50,7 @@ def _message(finding: Finding) -> str:
 
 def write(verdict: Verdict, stream: TextIO, color: bool) -> None:
     for finding in verdict.findings:
-        command = "notice" if finding.approved else _COMMAND[finding.severity]
+        command = "notice" if finding.approved or finding.suppressed else _COMMAND[finding.severity]
         properties = ",".join(
             f"{key}={escape_property(value)}"
             for key, value in (

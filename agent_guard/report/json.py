@@ -1,7 +1,9 @@
 """The JSON report: a stable contract for tools (see docs/reports.md).
 
 Kept fields: verdict, findings[].{check, code, severity, path, line, column, commit,
-message, fix, approved, rule{file, line, text}}. Others may be added, never removed.
+message, fix, approved, rule{file, line, text}}, and (added) suppressed, suppression{reason,
+line, honoured}: a suppressed finding is listed, with `blocks` false. Others may be added,
+never removed.
 Names that are not UTF-8 are given with `\\xNN` escapes for the bytes that are not.
 """
 
@@ -40,6 +42,14 @@ def finding_dict(finding: Finding) -> dict[str, object]:
         "scope": list(finding.scope) if finding.scope else None,
         "blocks": None,  # filled by `report`
         "extra": {key: display_path(value) for key, value in finding.extra},
+        "suppressed": finding.suppressed,
+        "suppression": None
+        if finding.suppression is None
+        else {
+            "reason": display_path(finding.suppression.reason),
+            "line": finding.suppression.line,
+            "honoured": finding.suppression.honoured,
+        },
     }
 
 
@@ -53,6 +63,7 @@ def report(verdict: Verdict) -> dict[str, object]:
         "verdict": "blocked" if verdict.blocked else "passed",
         "summary": verdict.summary(),
         "counts": {severity.value: count for severity, count in verdict.counts.items()},
+        "suppressed": verdict.suppressed,
         "fail_on": verdict.fail_on.value,
         "approvers": list(verdict.approvers),
         "note": verdict.note,

@@ -71,7 +71,15 @@ def _result(finding: Finding) -> dict[str, object]:
     }
     if finding.code in _RULE_INDEX:
         result["ruleIndex"] = _RULE_INDEX[finding.code]
-    if finding.approved:
+    if finding.suppressed and finding.suppression is not None:
+        result["suppressions"] = [
+            {
+                "kind": "inSource",
+                "status": "accepted",
+                "justification": finding.suppression.reason or "no reason given",
+            }
+        ]
+    elif finding.approved:
         result["suppressions"] = [
             {
                 "kind": "external",

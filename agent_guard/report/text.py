@@ -41,10 +41,24 @@ class _Style:
         return f"{code}{text}{_RESET}" if self.color else text
 
 
-def write(verdict: Verdict, stream: TextIO, color: bool) -> None:
+def write(verdict: Verdict, stream: TextIO, color: bool, *, verbose: bool = False) -> None:
+    """Every finding that counts; suppressed ones are counted in the summary and, with
+    `verbose`, listed one line each with the reason their suppression gives."""
     style = _Style(color)
+    suppressed: list[Finding] = []
     for finding in verdict.findings:
+        if finding.suppressed:
+            suppressed.append(finding)
+            continue
         stream.write("\n".join(_finding(finding, verdict, style)) + "\n\n")
+    if verbose and suppressed:
+        stream.write("suppressed inline:\n")
+        for finding in suppressed:
+            assert finding.suppression is not None
+            where = f"{escape(finding.path)}:{finding.line}:{finding.column}"
+            reason = escape(finding.suppression.reason) or "(no reason given)"
+            stream.write(f"  {where}  {finding.check} ({finding.code})  {reason}\n")
+        stream.write("\n")
     if verdict.note:
         stream.write(f"note: {escape(verdict.note)}\n")
     summary = verdict.summary()

@@ -2,7 +2,7 @@
 
 The change comes from real git (`range_changes` / `staged_changes`), the new state from a
 real tree reader (commit tree or index), and the changed files' import records from the
-single AST walk (`check_python`), exactly the inputs `check_architecture` gets in the engine.
+single AST walk (`check_python`), exactly the inputs `run_imports` gets in the engine.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from pathlib import Path
 from agent_guard.changes.git import CommitTreeReader, IndexTreeReader, open_repository
 from agent_guard.changes.model import ChangeSet
 from agent_guard.changes.sources import range_changes, staged_changes
-from agent_guard.checks.architecture import check_architecture
+from agent_guard.checks.architecture import run_imports
+from agent_guard.checks.base import Context, Unit, enabled_by_unit
 from agent_guard.checks.pysource import ImportRecord, decode, parse
 from agent_guard.checks.python import check_python
 from agent_guard.checks.registry import BY_SLUG
@@ -88,14 +89,11 @@ def run_with_changes(
                 text = decode(objects.read_blob(changed.new_oid))
                 result = check_python(changed.path, text, parse(text, changed.path), policy)
                 imports[changed.path] = result.imports
-        findings = check_architecture(
-            changes,
-            policy,
-            imports,
-            tree,
-            cache_dir,
-            objects=objects if with_objects else None,
-        )
+        group = enabled_by_unit(policy).get(Unit.IMPORTS, [])
+        settings = CheckSettings("", BY_SLUG["boundary"].default_severity)  # replaced per check
+        reader = objects if with_objects else None
+        context = Context(settings, policy, changes, reader, tree, cache_dir)  # type: ignore[arg-type]
+        findings = run_imports(group, imports, context)
     return findings, changes
 
 

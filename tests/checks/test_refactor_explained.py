@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from agent_guard.changes.model import Commit
@@ -71,3 +73,29 @@ def test_options_change_the_bar() -> None:
         "refactor-explained", Severity.ERROR, options={"min_body_words": 2, "why_words": []}
     )
     assert check_message(commit("refactor: users\n\nMoved code.\n"), relaxed) == []
+
+
+def test_a_configured_why_words_list_still_demands_a_reason(tmp_path: Path) -> None:
+    """Regression: a why_words list from the config once arrived as a tuple, failed an
+    `isinstance(..., list)` test, and turned the "why" test off. Through real git and a
+    real config file, a body with no reason is still flagged."""
+    from agent_guard.pipeline import DiffRequest, diff
+    from tests.conftest import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("AGENTS.md", "- Explain what was refactored and why in every refactoring commit.\n")
+    repo.write(".agent-guard.yaml", "checks:\n  refactor-explained: {why_words: [because]}\n")
+    repo.write("app.py", "x = 1\n")
+    base = repo.commit("base")
+    repo.write("app.py", "x = 2\n")
+    unexplained = repo.commit(
+        "refactor: rename the counter\n\nThe counter in app.py now has a new value and name.\n"
+    )
+    repo.write("app.py", "x = 3\n")
+    repo.commit(
+        "refactor: move the counter\n\nMoved the counter because two modules read it now.\n"
+    )
+    verdict = diff(DiffRequest(target=f"{base}..HEAD"), cwd=repo.path)
+    flagged = [f for f in verdict.findings if f.check == "refactor-explained"]
+    assert [f.commit for f in flagged] == [unexplained]
+    assert "not why" in flagged[0].message

@@ -325,4 +325,7 @@ def test_every_check_module_documents_itself_and_declares_options(info: object) 
     for section in ("## What it does", "## Why is this bad?", "## Example", "## Fix"):
         assert section in text, (info.slug, section)
     module = importlib.import_module(info.module)
-    assert isinstance(module.OPTIONS, dict)
+    from agent_guard.checks.options import Option
+
+    assert isinstance(module.OPTIONS, tuple)
+    assert all(isinstance(option, Option) and option.doc for option in module.OPTIONS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 
 import pytest
 
@@ -27,7 +28,7 @@ def test_line_filter_keeps_changed_lines_and_scopes() -> None:
         _finding("missing-annotation", 2, scope=(2, 8)),  # body line 5 changed
         _finding("missing-annotation", 20, scope=(20, 30)),
         _finding("protected-file", 1),  # path checks are about the change itself
-        _finding("syntax-error", 40),
+        replace(_finding("syntax-error", 40), file_level=True),
     ]
     kept = _line_filter(findings, [file], all_lines=False)
     assert [(f.check, f.line) for f in kept] == [

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from agent_guard import engine, workers
+from agent_guard import workers
 from agent_guard.changes.git import BatchObjectReader, Git
+from agent_guard.engine import content_unit
 from agent_guard.pipeline import DiffRequest, diff
 from tests.conftest import SEED_RULE_FILE, GitRepo
 
@@ -31,7 +32,7 @@ def _history(repo: GitRepo, commits: int) -> tuple[str, str]:
 
 
 def _secrets(repo: GitRepo, spec: str) -> list[tuple[str | None, str, int]]:
-    for folder in (repo.path / ".git" / "agent-guard").glob("*-v1"):
+    for folder in (repo.path / ".git" / "agent-guard").glob("*-v[0-9]*"):
         for pack in folder.glob("pack-*.pack"):
             pack.unlink()  # every run cold: the scan itself is under test
     verdict = diff(DiffRequest(target=spec), repo.path)
@@ -47,7 +48,7 @@ def test_a_shared_secret_scan_finds_what_one_process_finds(
     assert len(alone) == 6 and len({commit for commit, _, _ in alone}) == 6
 
     monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(engine, "SECRET_CHUNK", 4)
+    monkeypatch.setattr(content_unit, "CHUNK", 4)
     assert _secrets(repo, f"{base}..{tip}") == alone
 
     # A worker whose cat-file cannot start: the parent scans its share.

@@ -194,9 +194,10 @@ def _violations(path: Path, root: Path = ROOT) -> list[str]:
 # Names computed from the check registry (every `CheckInfo.module` is agent_guard.checks.*,
 # see test_registry_modules_are_agent_guard_modules) or from a fixed prefix.
 ALLOWED_DYNAMIC_IMPORTS = {
+    ("agent_guard/checks/base.py", "info.module"),
     ("agent_guard/checks/python.py", "info.module"),
     ("agent_guard/checks/registry.py", "info.module"),
-    ("agent_guard/policy/config.py", "module_name"),
+    ("agent_guard/policy/config.py", "info.module"),
 }
 
 
@@ -240,11 +241,24 @@ def test_the_structural_scan_is_not_blind(tmp_path: Path) -> None:
     assert len(found) == 7, found
 
 
-def test_engine_imports_its_checks_by_fixed_names() -> None:
-    """The engine loads check modules lazily, but never by a computed name."""
-    source = (PACKAGE / "engine.py").read_text(encoding="utf-8")
-    assert "import_module(" not in source
-    assert "from agent_guard.checks.python import check_python" in source
+def test_the_engine_names_no_check_and_imports_none_by_a_computed_name() -> None:
+    """The engine is a loop over units: check modules come from the registry rows
+    (`checks.base.check_of`), and no slug appears in its source."""
+    from agent_guard.checks.registry import CHECKS
+
+    slugs = {info.slug for info in CHECKS}
+    modules = {info.module for info in CHECKS}
+    for path in sorted((PACKAGE / "engine").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert node.value not in slugs, (path.name, node.value)
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert node.module not in modules, (path.name, node.module)
+                named = {f"{node.module}.{alias.name}" for alias in node.names}
+                assert not named & modules, (path.name, named & modules)
+            if isinstance(node, ast.Attribute):
+                assert node.attr != "import_module", path.name
 
 
 # -- untrusted names and messages are printed escaped ----------------------------------------

@@ -11,6 +11,7 @@ from agent_guard.errors import UsageError
 from agent_guard.model import Severity
 from agent_guard.policy.config import parse_pyproject_config, parse_yaml_config
 from agent_guard.policy.load import compile_files
+from agent_guard.policy.model import CheckSettings
 from tests.conftest import EXAMPLES, ROOT, SEED_RULE_FILE
 
 FULL = """\
@@ -83,7 +84,7 @@ def test_config_errors_are_one_line_with_file_and_line(text: str, message: str) 
 def test_check_options_are_validated_against_the_module_options() -> None:
     from agent_guard.checks import broad_except
 
-    assert "require_exc_info" in broad_except.OPTIONS
+    assert "require_exc_info" in {option.name for option in broad_except.OPTIONS}
     good = parse_yaml_config("checks:\n  broad-except: {require_exc_info: false}\n", "c.yaml")
     assert good.checks["broad-except"].options == {"require_exc_info": False}
     with pytest.raises(UsageError, match=r"^c.yaml:2:\d+: unknown key 'colour'"):
@@ -174,3 +175,31 @@ def test_the_examples_in_docs_config_md_are_valid() -> None:
     assert {b.target for b in config.boundaries} == {"db", "crud"}
     [toml_block] = re.findall(r"```toml\n(.*?)```", text, re.DOTALL)
     assert parse_pyproject_config(toml_block, "pyproject.toml") is not None
+
+
+def test_the_option_tables_of_docs_config_are_the_declarations() -> None:
+    """docs/config.md's option tables are generated from each check's OPTIONS; regenerate
+    with `.venv/bin/python -c 'from agent_guard.checks.options import write_docs;
+    write_docs()'`."""
+    from pathlib import Path
+
+    from agent_guard.checks.options import docs_section
+    from agent_guard.checks.registry import CHECKS
+
+    docs = (Path(__file__).parents[2] / "docs" / "config.md").read_text(encoding="utf-8")
+    assert docs_section((info.slug, info.code, info.module) for info in CHECKS) in docs
+
+
+def test_a_list_option_is_a_list_however_it_was_written() -> None:
+    from agent_guard.checks.refactor_explained import WHY_WORDS
+
+    flow = parse_yaml_config("checks:\n  refactor-explained: {why_words: [because]}\n", "c.yaml")
+    block = parse_yaml_config(
+        "checks:\n  refactor-explained:\n    why_words:\n      - because\n", "c.yaml"
+    )
+    for config in (flow, block):
+        settings = CheckSettings("refactor-explained", Severity.ERROR,
+                                 options=config.checks["refactor-explained"].options)  # fmt: skip
+        assert WHY_WORDS.value(settings) == ["because"]
+    with pytest.raises(UsageError, match=r"why_words must be a list of strings, got a mapping"):
+        parse_yaml_config("checks:\n  refactor-explained: {why_words: {a: b}}\n", "c.yaml")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from agent_guard.checks.secret import ScanConfig, scan_text
+from agent_guard.model import Severity
+from agent_guard.policy.model import CheckSettings
 from tests.secrets import corpus
 
 # What the issue asks the check to find; each must have at least one labelled line.
@@ -34,7 +36,7 @@ REQUIRED_TRAPS = {"env-read", "env-ref", "placeholder", "uuid", "lockfile", "dig
 def scan_corpus() -> tuple[corpus.Score, dict[tuple[str, int], str]]:
     records = corpus.load()
     flagged: dict[tuple[str, int], str] = {}
-    config = ScanConfig.from_options({})
+    config = ScanConfig.from_settings(CheckSettings("secret", Severity.ERROR))
     for path, rows in corpus.files(records).items():
         text = "".join(row.content + "\n" for row in rows)
         for hit in scan_text(path, text, None, config):

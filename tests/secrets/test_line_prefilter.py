@@ -9,9 +9,11 @@ from __future__ import annotations
 import random
 
 from agent_guard.checks.secret import ScanConfig, scan_text
+from agent_guard.model import Severity
+from agent_guard.policy.model import CheckSettings
 from tests.secrets import corpus
 
-CONFIG = ScanConfig.from_options({})
+CONFIG = ScanConfig.from_settings(CheckSettings("secret", Severity.ERROR))
 
 
 def test_any_subset_of_lines_gives_the_whole_file_hits_on_those_lines() -> None:

@@ -67,17 +67,10 @@ def test_private_key_body_is_masked_when_on_the_same_line() -> None:
         "// agent-guard: allow-secret used by the offline demo only",
     ],
 )
-def test_allow_comment_on_the_line_accepts_it(comment: str) -> None:
-    assert scan("vectors.py", f'TOKEN = "{fakes.github_token()}"  {comment}\n') == []
-
-
-def test_allowlist_nextline_pragma_accepts_the_next_line_only() -> None:
-    text = (
-        "# pragma: allowlist nextline secret\n"
-        f'TOKEN = "{fakes.github_token()}"\n'
-        f'OTHER = "{fakes.github_token()}"\n'
-    )
-    assert [f.line for f in scan("vectors.py", text)] == [3]
+def test_allow_comment_on_the_line_is_left_to_the_suppression_stage(comment: str) -> None:
+    # The scanner reports the secret; the suppression stage marks it, with its reason
+    # (tests/engine/test_suppression_stage.py), so every report can list it.
+    assert len(scan("vectors.py", f'TOKEN = "{fakes.github_token()}"  {comment}\n')) == 1
 
 
 def test_only_added_lines_are_scanned() -> None:
@@ -153,7 +146,8 @@ def test_options_tune_length_entropy_and_placeholders() -> None:
     staging = 'token = "Acme-Staging-1234abcd"\n'  # agent-guard: allow-secret test input
     assert scan("a.py", staging, placeholders=["staging"]) == []
     assert len(scan("a.py", staging)) == 1
-    assert set(OPTIONS) == {"min_length", "min_entropy", "fixture_paths", "placeholders"}
+    names = {option.name for option in OPTIONS}
+    assert names == {"min_length", "min_entropy", "fixture_paths", "placeholders"}
 
 
 def test_generic_assignments_in_each_file_type() -> None:

@@ -1,0 +1,140 @@
+"""The content unit: each changed blob's raw bytes, for checks that read any file (secrets).
+
+Per commit for ranges and pushes (history keeps what a later commit removes), on the lines
+the change added (all of them for `--all-lines`, and for a file git calls binary: it has no
+hunks). Blobs are read in pipelined batches; results are cached per (check, blob, path,
+lines, status) within the run and across runs; a push's many blobs are shared with forked
+workers, each reading through its own cat-file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+from agent_guard.changes.model import ChangedFile, ChangeSet, Status
+from agent_guard.checks.base import ContentUnit, Context, check_of
+from agent_guard.checks.registry import BY_SLUG
+from agent_guard.engine.cache import ContentKey, EngineOptions, RunCache, read_blobs
+from agent_guard.errors import GitError
+from agent_guard.model import Finding
+from agent_guard.policy.model import CheckSettings
+from agent_guard.workers import Workers, drop_worker_reader, inherited_policy, worker_reader
+
+log = logging.getLogger(__name__)
+
+CHUNK = 32  # blobs per worker task
+Commit = str | None
+Units = Sequence[tuple[Commit, tuple[ChangedFile, ...]]]
+Task = list[tuple[str, list[tuple[ContentKey, ChangedFile]]]]  # blob id, the keys to check
+
+
+def scannable(file: ChangedFile) -> bool:
+    """A new regular-file blob: text, or binary by git's verdict (content decides)."""
+    return (
+        file.new_oid is not None
+        and file.status is not Status.DELETED
+        and not file.is_symlink
+        and not file.is_submodule
+    )
+
+
+def _key(settings: CheckSettings, file: ChangedFile, lines: frozenset[int] | None) -> ContentKey:
+    # The status and old path are part of what a check sees (a file added under a name
+    # that says "credentials" is a finding; the same blob modified later is not).
+    where = f"{file.path}\0{file.status}\0{file.old_path or ''}"
+    return (settings.slug, file.new_oid or "", where, lines)
+
+
+def run(
+    group: Sequence[CheckSettings],
+    units: Units,
+    context: Context,
+    options: EngineOptions,
+    cache: RunCache,
+    workers: Workers,
+) -> list[Finding]:
+    """Every content check of `group` on every changed blob of every unit (commit)."""
+    store = cache.persistent(options, context.policy)
+    findings: list[Finding] = []
+    wanted: dict[str, list[tuple[Commit, ContentKey, ChangedFile]]] = {}
+    for commit, files in units:
+        for file in files:
+            if not scannable(file):
+                continue
+            assert file.new_oid is not None
+            lines = None if options.all_lines or file.binary else file.added_lines
+            for settings in group:
+                if not settings.applies_to(file.path):
+                    continue
+                key = _key(settings, file, lines)
+                if key not in cache.content:
+                    stored = store.get_secrets(key[1], f"{key[0]}\0{key[2]}", key[3])
+                    if stored is None:
+                        wanted.setdefault(file.new_oid, []).append((commit, key, file))
+                        continue
+                    cache.content[key] = list(stored)
+                findings += [replace(found, commit=commit) for found in cache.content[key]]
+    keys = {
+        oid: list({key: (key, file) for _, key, file in items}.values())
+        for oid, items in wanted.items()
+    }
+    checked = _check_blobs(list(keys.items()), context, workers)
+    for items in wanted.values():
+        for commit, key, _file in items:
+            if key not in checked:
+                continue  # too large to read
+            if key not in cache.content:
+                cache.content[key] = checked[key]
+                store.put_secrets(key[1], f"{key[0]}\0{key[2]}", key[3], tuple(checked[key]))
+            findings += [replace(found, commit=commit) for found in cache.content[key]]
+    return findings
+
+
+def _check_blobs(task: Task, context: Context, workers: Workers) -> dict[ContentKey, list[Finding]]:
+    if not workers.usable(len(task), reads=True):
+        return _check_task(task, context)
+    tasks = [task[start : start + CHUNK] for start in range(0, len(task), CHUNK)]
+
+    def local(part: Task) -> dict[ContentKey, list[Finding]]:
+        return _check_task(part, context)
+
+    checked: dict[ContentKey, list[Finding]] = {}
+    for part in workers.share(_worker, tasks, local)():
+        checked.update(part)
+    return checked
+
+
+def _check_task(task: Task, context: Context) -> dict[ContentKey, list[Finding]]:
+    checked: dict[ContentKey, list[Finding]] = {}
+    by_oid = dict(task)
+    for oid, data, _size in read_blobs(context.objects, list(by_oid)):
+        if data is None:
+            continue
+        for key, file in by_oid[oid]:
+            settings = context.policy.checks[key[0]]
+            unit = ContentUnit(file, None, data, key[3])
+            check = check_of(BY_SLUG[settings.slug])
+            checked[key] = list(check.run(unit, replace(context, settings=settings)))
+    return checked
+
+
+def _worker(task: Task) -> dict[ContentKey, list[Finding]] | None:
+    """A worker's share; None (the parent does it) when it cannot read blobs.
+
+    Content checks read only their unit, settings, policy and objects: the worker's context
+    has those (a task crosses a pipe; the parent's change and readers stay in the parent).
+    """
+    reader = worker_reader()
+    if reader is None:
+        return None
+    policy = inherited_policy()
+    settings = next(iter(policy.checks.values()))
+    context = Context(settings, policy, ChangeSet("push", ()), reader)
+    try:
+        return _check_task(task, context)
+    except (GitError, OSError) as error:
+        log.debug("worker cannot read blobs (%s): the parent checks them", error)
+        drop_worker_reader()
+        return None
