@@ -170,14 +170,26 @@ def _matching(finding: Finding, suppressions: Mapping[int, Suppression]) -> Supp
 
 
 SuppressionIndex = Callable[[Finding], Mapping[int, Suppression] | None]
+MaySuppress = Callable[[Finding, Suppression], bool]
 
 
-def mark(findings: Iterable[Finding], index: SuppressionIndex) -> list[Finding]:
+def may_suppress(finding: Finding, suppression: Suppression) -> bool:
+    """Who may suppress what, by default: anything but an escalation (it needs an approver).
+
+    The one place this is decided; a caller with a stricter policy (a server that honours a
+    suppression only in an approved commit) passes its own `MaySuppress` to `stage`.
+    """
+    return finding.severity is not Severity.ESCALATE
+
+
+def mark(
+    findings: Iterable[Finding], index: SuppressionIndex, allowed: MaySuppress = may_suppress
+) -> list[Finding]:
     """Each finding with the suppression that names it, if any (nothing is dropped).
 
     `index(finding)` gives the suppressions of the file version the finding is in (None:
-    unknown, e.g. a commit message). Escalations are marked too, so a report can say that
-    their suppression was not honoured.
+    unknown, e.g. a commit message). A suppression `allowed` refuses is marked too, not
+    honoured, so a report can say so.
     """
     marked: list[Finding] = []
     for finding in findings:
@@ -186,8 +198,7 @@ def mark(findings: Iterable[Finding], index: SuppressionIndex) -> list[Finding]:
         if match is None:
             marked.append(finding)
         else:
-            honoured = finding.severity is not Severity.ESCALATE
-            suppressed = Suppressed(match.reason, match.written_at, honoured)
+            suppressed = Suppressed(match.reason, match.written_at, allowed(finding, match))
             marked.append(replace(finding, suppression=suppressed))
     return marked
 
@@ -199,6 +210,7 @@ def stage(
     added: Mapping[str, frozenset[int]],
     policy: Policy,
     all_lines: bool,
+    allowed: MaySuppress = may_suppress,
 ) -> list[Finding]:
     """The stage: every finding marked (`mark`), plus what `suppression-reason` reports.
 
@@ -206,7 +218,7 @@ def stage(
     walk): only there can a suppression be known to match nothing. `added` gives each
     file's added lines (a suppression on an old line is legacy: quiet).
     """
-    marked = mark(findings, lookup)
+    marked = mark(findings, lookup, allowed)
     settings = policy.enabled("suppression-reason")
     if settings is None:
         return marked
