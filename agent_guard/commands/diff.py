@@ -38,7 +38,7 @@ def run(
     fail_on: str,
     verify_signatures: bool,
     color: bool | None,
-) -> None:
+) -> int:
     """Check a change (staged by default, or a revision range) against the policy."""
     from agent_guard import pipeline
     from agent_guard.model import Severity
@@ -63,8 +63,7 @@ def run(
         stream.reconfigure(errors="backslashreplace")  # never crash on a strange file name
     render(verdict, fmt, stream, color)
     stream.flush()
-    # sys.exit, not ctx.exit: click's non-standalone mode would swallow the code.
-    sys.exit(EXIT_BLOCKED if verdict.blocked else EXIT_OK)
+    return EXIT_BLOCKED if verdict.blocked else EXIT_OK
 
 
 DIFF = Command(

@@ -22,7 +22,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from agent_guard.commands.params import Command, Param
 from agent_guard.errors import EXIT_BLOCKED, EXIT_OK, UsageError
@@ -66,25 +66,25 @@ def _color() -> bool | None:
     return use_color(sys.stdout, None)
 
 
-def pre_commit(escalations: str) -> None:
+def pre_commit(escalations: str) -> int:
     """Check the staged change."""
     from agent_guard import hooks
 
     outcome = hooks.pre_commit(Path.cwd(), escalations=escalations)
     _emit(_render(outcome, color=_color()))
-    sys.exit(outcome.exit_code)
+    return outcome.exit_code
 
 
-def commit_msg(message_file: Path) -> None:
+def commit_msg(message_file: Path) -> int:
     """Check the commit message and the approvals of the staged change."""
     from agent_guard import hooks
 
     outcome = hooks.commit_msg(Path.cwd(), message_file)
     _emit(_render(outcome, color=_color()))
-    sys.exit(outcome.exit_code)
+    return outcome.exit_code
 
 
-def pre_push(remote: str | None, url: str | None) -> None:
+def pre_push(remote: str | None, url: str | None) -> int:
     """Check every ref being pushed (the refs come on stdin, as git passes them)."""
     from agent_guard import hooks
 
@@ -92,10 +92,10 @@ def pre_push(remote: str | None, url: str | None) -> None:
     stdin = "" if framework or sys.stdin.isatty() else sys.stdin.read()
     outcome = hooks.pre_push(Path.cwd(), remote, stdin, os.environ)
     _emit(_render(outcome, color=_color()))
-    sys.exit(outcome.exit_code)
+    return outcome.exit_code
 
 
-def pre_receive(policy_dir: Path | None, time_budget: float, fail_open: bool) -> None:
+def pre_receive(policy_dir: Path | None, time_budget: float, fail_open: bool) -> int:
     """Server side: check every ref of a push against the trusted policy (fails closed)."""
     from agent_guard import hooks
 
@@ -111,25 +111,26 @@ def pre_receive(policy_dir: Path | None, time_budget: float, fail_open: bool) ->
             "commits at a time, or ask the administrator to raise --time-budget.",
             prefix=prefix,
         )
-        sys.exit(EXIT_BLOCKED)
+        return EXIT_BLOCKED
     except UsageError as error:
-        _fail(f"cannot check this push: {error}", fail_open, prefix)
+        return _fail(f"cannot check this push: {error}", fail_open, prefix)
     except Exception as error:  # fail closed on anything, with one line, never a traceback
         log.debug("internal error in pre-receive", exc_info=True)
-        _fail(f"internal error: {type(error).__name__}: {error}", fail_open, prefix)
+        return _fail(f"internal error: {type(error).__name__}: {error}", fail_open, prefix)
     _emit(text, prefix=prefix)
-    sys.exit(outcome.exit_code)
+    return outcome.exit_code
 
 
-def _fail(reason: str, fail_open: bool, prefix: str) -> NoReturn:
+def _fail(reason: str, fail_open: bool, prefix: str) -> int:
+    """The one-line rejection (or, with --fail-open, acceptance) and its exit code."""
     from agent_guard.report.escape import escape
 
     one_line = escape(" ".join(reason.split()))
     if fail_open:
         _emit(f"agent-guard: {one_line}; push accepted unchecked (--fail-open)", prefix=prefix)
-        sys.exit(EXIT_OK)
+        return EXIT_OK
     _emit(f"agent-guard: {one_line}; push rejected (fail closed)", prefix=prefix)
-    sys.exit(EXIT_BLOCKED)
+    return EXIT_BLOCKED
 
 
 HOOKS: dict[str, Command] = {

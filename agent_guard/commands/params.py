@@ -182,14 +182,15 @@ class Command:
 
     __slots__ = ("callback", "name", "params")
 
-    def __init__(self, name: str, params: Sequence[Param], callback: Callable[..., None]) -> None:
+    def __init__(self, name: str, params: Sequence[Param], callback: Callable[..., int]) -> None:
         self.name = name
         self.params = tuple(params)
         self.callback = callback
 
 
-def run_lean(commands: Mapping[str, Command], args: Sequence[str]) -> Callable[[], None] | None:
-    """A call running `args[0]` with the rest parsed leanly, or None to let click do it."""
+def run_lean(commands: Mapping[str, Command], args: Sequence[str]) -> Callable[[], int] | None:
+    """A call running `args[0]` (returning its exit code) with the rest parsed leanly, or
+    None to let click parse and report."""
     if not args or args[0] not in commands:
         return None
     command = commands[args[0]]
