@@ -17,7 +17,7 @@ import click
 
 from agent_guard import __version__
 from agent_guard.commands import COMMANDS
-from agent_guard.errors import EXIT_OK, EXIT_USAGE
+from agent_guard.errors import EXIT_OK, EXIT_USAGE, UsageError
 
 
 class LazyGroup(click.Group):
@@ -50,7 +50,11 @@ def group(verbose: int, quiet: int) -> None:
 
 
 def run_click(args: Sequence[str]) -> int:
-    """Run `args` through click and return the exit code; click's errors give 2."""
+    """Run `args` through click and return the exit code.
+
+    click's own errors (an unknown option, a bad value) become a `UsageError`, which
+    `cli.main()` renders as one line with exit code 2, as every other user error.
+    """
     try:
         # With standalone_mode=False, click returns the command's return value, or the
         # code of a ctx.exit(n) / --help / --version.
@@ -58,9 +62,12 @@ def run_click(args: Sequence[str]) -> int:
     except click.exceptions.Abort:
         click.echo("agent-guard: aborted", err=True)
         return EXIT_USAGE
+    except click.UsageError as error:  # a bad option or value: one line, as for any error
+        where = error.ctx.command_path if error.ctx is not None else "agent-guard"
+        message = " ".join(error.format_message().split())
+        raise UsageError(f"{message} (see `{where} --help`)") from None
     except click.ClickException as error:
-        error.show()
-        return EXIT_USAGE
+        raise UsageError(" ".join(error.format_message().split())) from None
     except SystemExit as done:  # shell completion exits from inside click
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     return code if isinstance(code, int) else EXIT_OK

@@ -13,7 +13,7 @@ from typing import TextIO
 from agent_guard.errors import UsageError
 from agent_guard.verdict import Verdict
 
-FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github")
+FORMATS: tuple[str, ...] = ("text", "concise", "json", "sarif", "github")
 
 
 def use_color(stream: TextIO, color: bool | None) -> bool:
