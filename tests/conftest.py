@@ -74,8 +74,8 @@ class GitRepo:
     ) -> subprocess.CompletedProcess[str]:
         """Run the command line in this process (`main([...])`), in this repository.
 
-        The same code as `agent_guard()` but ten times faster: use it unless the test is
-        about the process boundary itself (the console script, bytes on a pipe, signals).
+        The same code as `agent_guard()` without starting Python each time: use it unless
+        the test is about the process boundary (the console script, bytes on a pipe, signals).
         """
         return run_main(list(args), self.path, input=input, env=env)
 
