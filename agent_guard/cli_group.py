@@ -62,8 +62,11 @@ def run_click(args: Sequence[str]) -> int:
     except click.exceptions.Abort:
         click.echo("agent-guard: aborted", err=True)
         return EXIT_USAGE
+    except click.exceptions.NoArgsIsHelpError as error:
+        error.show()  # `agent-guard` or `agent-guard hook` alone: the help, on stderr
+        return EXIT_USAGE
     except click.UsageError as error:  # a bad option or value: one line, as for any error
-        where = error.ctx.command_path if error.ctx is not None else "agent-guard"
+        where = error.ctx.command_path if error.ctx is not None else _command_path(args)
         message = " ".join(error.format_message().split())
         raise UsageError(f"{message} (see `{where} --help`)") from None
     except click.ClickException as error:
@@ -71,3 +74,13 @@ def run_click(args: Sequence[str]) -> int:
     except SystemExit as done:  # shell completion exits from inside click
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     return code if isinstance(code, int) else EXIT_OK
+
+
+def _command_path(args: Sequence[str]) -> str:
+    """`agent-guard diff`, `agent-guard hook pre-push`: for errors click gives no context."""
+    words = ["agent-guard"]
+    if args and args[0] in COMMANDS:
+        words.append(args[0])
+        if args[0] == "hook" and len(args) > 1 and not args[1].startswith("-"):
+            words.append(args[1])
+    return " ".join(words)

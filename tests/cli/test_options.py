@@ -257,3 +257,44 @@ def test_the_server_hook_does_not_take_selection(staged: GitRepo) -> None:
     assert done.stderr == (
         "agent-guard: No such option '--ignore'. (see `agent-guard hook pre-receive --help`)\n"
     )
+
+
+# -- click's own errors are one line too -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["diff", "--format", "xml"],
+            "Invalid value for '--format': 'xml' is not one of 'text', 'concise', 'json', "
+            "'sarif', 'github'. (see `agent-guard diff --help`)",
+        ),
+        (
+            ["diff", "--select"],
+            "Option '--select' requires an argument. (see `agent-guard diff --help`)",
+        ),
+        (
+            ["hook", "pre-push", "--output-file"],
+            "Option '--output-file' requires an argument. (see `agent-guard hook pre-push --help`)",
+        ),
+        (
+            ["hook", "commit-msg"],
+            "Missing argument 'MESSAGE_FILE'. (see `agent-guard hook commit-msg --help`)",
+        ),
+        (["nope"], "No such command 'nope'. (see `agent-guard --help`)"),
+    ],
+)
+def test_a_bad_invocation_is_one_line_and_exit_2(
+    staged: GitRepo, args: list[str], expected: str
+) -> None:
+    done = staged.cli(*args)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"agent-guard: {expected}\n"
+
+
+def test_no_command_shows_the_help(staged: GitRepo) -> None:
+    done = staged.cli()
+    assert done.returncode == 2
+    assert done.stderr.startswith("Usage: agent-guard [OPTIONS] COMMAND [ARGS]...")
+    assert "-q, --quiet" in done.stderr and "-v, --verbose" in done.stderr
