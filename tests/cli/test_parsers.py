@@ -7,9 +7,12 @@ of a ~150 ms check); click builds `--help`, completion and the errors from the s
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from agent_guard.commands.diff import DIFF
 from agent_guard.commands.hook import HOOKS
@@ -47,3 +50,30 @@ def test_lean_and_click_parse_alike(
 )
 def test_the_lean_parser_leaves_the_rest_to_click(args: list[str]) -> None:
     assert parse(DIFF.params, args) is None
+
+
+TOKENS = [
+    "--staged", "--worktree", "--format", "--format=concise", "text", "xml", "--select",
+    "--ignore", "AG1,print-call", "--exit-zero", "--statistics", "--output-file", "out.txt",
+    "--rules", "a.mdc", "--color", "--no-color", "--fail-on", "warning", "--all-lines",
+    "--escalations", "defer", "HEAD", "origin/main...HEAD", "-", "--", ".",
+]  # fmt: skip
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(args=st.lists(st.sampled_from(TOKENS), max_size=7))
+def test_whatever_the_lean_parser_accepts_click_parses_alike(
+    args: list[str], tmp_path: Path
+) -> None:
+    previous = Path.cwd()
+    os.chdir(tmp_path)  # `.` is a directory: a file option must refuse it
+    try:
+        for command in (DIFF, HOOKS["pre-commit"]):
+            lean = parse(command.params, args)
+            if lean is not None:
+                clicked = to_click(command).make_context(command.name, list(args)).params
+                assert lean == clicked, args
+    finally:
+        os.chdir(previous)
