@@ -14,7 +14,6 @@ the same declaration.
 from __future__ import annotations
 
 import io
-import json
 import logging
 import sys
 from collections import Counter
@@ -97,6 +96,8 @@ def write_statistics(verdict: Verdict, fmt: str, stream: TextIO) -> None:
     counts = Counter((finding.code, finding.check) for finding in verdict.findings)
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if fmt == "json":
+        import json
+
         document = [{"code": code, "slug": slug, "count": n} for (code, slug), n in rows]
         stream.write(json.dumps(document, indent=2) + "\n")
         return
