@@ -1,12 +1,16 @@
 """The `agent-guard` command line: hot commands parsed leanly, the rest a lazy click group.
 
 git runs `agent-guard hook ...` on every commit and push, and CI runs `agent-guard diff`:
-for those, click's ~30 ms import would be a fifth of the whole check. So `main()` first
-tries the lean path: the hot commands declare their parameters once (`commands/params.py`)
-and a small parser handles the invocations hooks and CI make. Anything else — another
-command, `--help`, `-v`, a bad option or value — goes to the click group (`cli_group.py`),
-which builds the same commands from the same declarations, so help, errors and exit codes
-are click's. Errors a user can cause become one line on stderr and exit code 2.
+for those, importing click and building the command costs ~15-30 ms of a ~150 ms check
+(measured in issue 12). So `main()` first tries the lean path: the hot commands declare
+their parameters once (`commands/params.py`) and a small parser handles the invocations
+hooks and CI make. Anything else — another command, `--help`, a bad option or value,
+shell completion — goes to the click group (`cli_group.py`), which builds the same
+commands from the same declarations, so help, errors and exit codes are click's.
+
+Every command returns its exit code; `main()` returns it too, and the console script (or
+`python -m agent_guard`) is the one place that turns it into the process's exit status.
+Errors a user can cause (`UsageError`) become one line on stderr and exit code 2.
 """
 
 from __future__ import annotations
@@ -14,27 +18,63 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from agent_guard.errors import EXIT_USAGE, UsageError
 
-COMMANDS: dict[str, str] = {
-    "diff": "Check a change (staged by default, or a revision range) against the policy.",
-    "rules": "Show the compiled policy: every rule, its severity and the checks enforcing it.",
-    "explain": "Show the documentation of a check.",
-    "init": "Write a starter .agent-guard.yaml from the discovered rule files.",
-    "hook": "Entry points for git hooks: pre-commit, commit-msg, pre-push, pre-receive.",
-    "install": "Install agent-guard as native git hooks in this repository.",
-    "approve": "Approve the escalations of a range with a trailer (for human approvers).",
-}
+EXIT_INTERRUPTED = 130
+
+# -v / -q anywhere before `--`: counted here, so every command (lean or click) sees them.
+_VERBOSE = {"-v": 1, "--verbose": 1, "-vv": 2, "-vvv": 3}
+_QUIET = {"-q": 1, "--quiet": 1, "-qq": 2}
 
 
-def configure_logging(verbose: int) -> None:
-    """`-v`: what agent-guard does; `-vv`: debug. Warnings are always shown."""
-    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="agent-guard: %(levelname)s: %(message)s")
+def split_verbosity(args: Sequence[str]) -> tuple[int, list[str]]:
+    """(verbosity, the other arguments): each -v adds one, each -q takes one away.
+
+    The flags are global, as in ruff: accepted before or after the subcommand, anywhere
+    before a `--` (after it everything is a positional, e.g. a revision).
+    """
+    verbosity = 0
+    rest: list[str] = []
+    for index, arg in enumerate(args):
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        if arg in _VERBOSE:
+            verbosity += _VERBOSE[arg]
+        elif arg in _QUIET:
+            verbosity -= _QUIET[arg]
+        else:
+            rest.append(arg)
+    return verbosity, rest
 
 
-def _lean(args: Sequence[str]) -> Callable[[], None] | None:
+class _Handler(logging.StreamHandler[TextIO]):
+    """The command line's log handler: one at a time on the `agent_guard` logger."""
+
+
+def configure_logging(verbosity: int) -> None:
+    """-q: errors only; default: warnings; -v: what agent-guard does; -vv: debug.
+
+    The handler writes to the `sys.stderr` of the moment, and replaces the one a previous
+    call installed, so `main()` can run many times in one process (tests) and each run's
+    log goes where that run's stderr is.
+    """
+    level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(
+        verbosity, logging.DEBUG if verbosity > 1 else logging.CRITICAL
+    )
+    logger = logging.getLogger("agent_guard")
+    for old in [h for h in logger.handlers if isinstance(h, _Handler)]:
+        logger.removeHandler(old)
+    handler = _Handler(sys.stderr)
+    handler.setFormatter(logging.Formatter("agent-guard: %(levelname)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def _lean(args: Sequence[str]) -> Callable[[], int] | None:
     """The hot command `args` names, parsed without click; None when click must parse."""
     from agent_guard.commands.params import run_lean
 
@@ -54,29 +94,28 @@ def _error(text: str) -> None:
     sys.stderr.flush()
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Run the command line; user errors become one line and exit code 2."""
-    args = list(sys.argv[1:] if argv is None else argv)
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code; user errors are one line and 2."""
+    verbosity, args = split_verbosity(sys.argv[1:] if argv is None else argv)
+    configure_logging(verbosity)
     try:
         lean = _lean(args)
         if lean is None:
             from agent_guard.cli_group import run_click
 
-            run_click(args)
-        else:
-            configure_logging(0)
-            try:
-                lean()
-            except (EOFError, KeyboardInterrupt):
-                _error("")  # as click does: end the line the user interrupted
-                _error("agent-guard: aborted")
-                sys.exit(EXIT_USAGE)
+            return run_click(args)
+        try:
+            return lean()
+        except (EOFError, KeyboardInterrupt):
+            _error("")  # as click does: end the line the user interrupted
+            _error("agent-guard: aborted")
+            return EXIT_USAGE
     except UsageError as error:
         from agent_guard.report.escape import escape
 
         # One line, no terminal controls: messages quote paths, revisions and git's stderr.
         _error(f"agent-guard: {escape(str(error))}")
-        sys.exit(error.exit_code)
+        return error.exit_code
     except KeyboardInterrupt:
         _error("agent-guard: interrupted")
-        sys.exit(130)
+        return EXIT_INTERRUPTED

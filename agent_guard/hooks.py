@@ -41,6 +41,7 @@ from agent_guard.errors import EXIT_BLOCKED, EXIT_OK, GitError
 from agent_guard.model import Finding, Severity
 from agent_guard.pipeline import TreeSource, evaluate, load, open_repository, tree_for
 from agent_guard.policy.model import Policy
+from agent_guard.selection import ALL, Selection
 from agent_guard.verdict import NO_APPROVALS, Approvals, Verdict, decide
 
 if TYPE_CHECKING:
@@ -95,12 +96,12 @@ def staged(repo: Repository, objects: BatchObjectReader) -> ChangeSet:
     return replace(changes, files=tuple(merge_contribution(per_parent)))
 
 
-def pre_commit(cwd: Path, *, escalations: str = "auto") -> Outcome:
+def pre_commit(cwd: Path, *, escalations: str = "auto", selection: Selection = ALL) -> Outcome:
     """The staged change; escalations deferred to commit-msg when that hook is ours."""
     repo = open_repository(cwd)
     with repo.objects() as objects:
         changes = staged(repo, objects)
-        policy = load(repo, objects=objects)
+        policy = selection.narrow(load(repo, objects=objects))
         verdict = evaluate(repo, objects, [changes], policy)
     pending = [f for f in verdict.findings if f.severity is Severity.ESCALATE and not f.approved]
     if not pending:
@@ -161,7 +162,7 @@ def _hooks_directory(repo: Repository) -> Path:
 # -- commit-msg ----------------------------------------------------------------------------
 
 
-def commit_msg(cwd: Path, message_file: Path) -> Outcome:
+def commit_msg(cwd: Path, message_file: Path, *, selection: Selection = ALL) -> Outcome:
     """Escalations and errors of the staged change, judged with the message's approval."""
     try:
         raw = message_file.read_bytes()
@@ -174,7 +175,7 @@ def commit_msg(cwd: Path, message_file: Path) -> Outcome:
     comment = escalation.comment_char(repo.git.cwd)
     with repo.objects() as objects:
         changes = staged(repo, objects)
-        policy = load(repo, objects=objects)
+        policy = selection.narrow(load(repo, objects=objects))
         findings = [
             finding
             for finding in run(
@@ -235,7 +236,14 @@ def _unlisted_trailer_notes(text: str, policy: Policy, comment_char: str) -> tup
 # -- pre-push ------------------------------------------------------------------------------
 
 
-def pre_push(cwd: Path, remote: str | None, stdin: str, environ: Mapping[str, str]) -> Outcome:
+def pre_push(
+    cwd: Path,
+    remote: str | None,
+    stdin: str,
+    environ: Mapping[str, str],
+    *,
+    selection: Selection = ALL,
+) -> Outcome:
     """Every pushed ref, commit by commit, each commit's trailers taken at their word."""
     from agent_guard import escalation
 
@@ -245,7 +253,7 @@ def pre_push(cwd: Path, remote: str | None, stdin: str, environ: Mapping[str, st
         remote = remote or environ.get("PRE_COMMIT_REMOTE_NAME")
         exclude = _already_on_remote(objects, remote, updates)
         changesets = push_changes(repo, objects, updates, exclude=exclude)
-        policy = load(repo, objects=objects)
+        policy = selection.narrow(load(repo, objects=objects))
         verdicts = [
             evaluate(
                 repo,

@@ -39,6 +39,7 @@ from agent_guard.changes.sources import (
 from agent_guard.engine import EngineOptions, RunCache, run
 from agent_guard.model import Severity
 from agent_guard.policy.model import Policy
+from agent_guard.selection import ALL, Selection
 from agent_guard.verdict import NO_APPROVALS, Approvals, Verdict, decide
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class DiffRequest:
     """What `agent-guard diff` was asked: which change, which policy files, how strict.
 
     `target` is None for the staged change, "WORKTREE" for the work tree, else a revision
-    (`REV`, `A..B`, `A...B`).
+    (`REV`, `A..B`, `A...B`). `selection` narrows the checks (`--select`, `--ignore`).
     """
 
     target: str | None = None
@@ -72,6 +73,7 @@ class DiffRequest:
     all_lines: bool = False
     fail_on: Severity = Severity.ERROR
     verify_signatures: bool = False
+    selection: Selection = ALL
 
 
 WORKTREE = "WORKTREE"
@@ -118,13 +120,21 @@ def load(
         head = objects.resolve_commit("HEAD")
         if head is not None:
             source_ = TreeSource(CommitTreeReader(repo.git, objects, head))
-    return load_policy(
+    policy = load_policy(
         root,
         config=config,
         rules=rules,
         source=source_,
         cache_dir=repo.cache_dir,
     )
+    if log.isEnabledFor(logging.INFO):  # -v
+        log.info(
+            "policy: %d rule file(s), %d rule(s); checks on: %s",
+            len(policy.rule_files),
+            len(policy.rules),
+            ", ".join(policy.checks) or "none",
+        )
+    return policy
 
 
 def objects_for(repo: Repository, changes: ChangeSet, objects: BatchObjectReader) -> ObjectReader:
@@ -183,6 +193,12 @@ def evaluate(
     finally:
         cache.flush()  # the per-blob results, kept for the next run
     unique = sorted(set(findings), key=lambda f: (*f.sort_key, f.commit or ""))
+    log.info(
+        "checked %d changed file(s) in %d change set(s): %d finding(s)",
+        sum(len(changes.files) for changes in changesets),
+        len(changesets),
+        len(unique),
+    )
     return decide(unique, approvals, fail_on, approvers=policy.escalation.approvers)
 
 
@@ -192,6 +208,7 @@ def diff(request: DiffRequest, cwd: Path | str = ".") -> Verdict:
     with repo.objects() as objects:
         changesets = changes_for(repo, objects, request.target)
         policy = load(repo, config=request.config, rules=request.rules, objects=objects)
+        policy = request.selection.narrow(policy)
         options = EngineOptions(all_lines=request.all_lines, cache_dir=repo.cache_dir)
         approvals = range_approvals(
             repo, objects, changesets, policy, verify_signatures=request.verify_signatures

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -67,6 +69,16 @@ class GitRepo:
         self.git("commit", "-q", "--allow-empty", "-m", message, env=env)
         return self.git("rev-parse", "HEAD").strip()
 
+    def cli(
+        self, *args: str, input: str = "", env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run the command line in this process (`main([...])`), in this repository.
+
+        The same code as `agent_guard()` without starting Python each time: use it unless
+        the test is about the process boundary (the console script, bytes on a pipe, signals).
+        """
+        return run_main(list(args), self.path, input=input, env=env)
+
     def agent_guard(
         self, *args: str, input: bytes | None = None, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
@@ -80,6 +92,28 @@ class GitRepo:
             check=False,
             text=input is None,
         )
+
+
+def run_main(
+    args: list[str], cwd: Path, *, input: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`agent_guard.cli.main(args)` with `cwd`, stdin, stdout, stderr and `env` of its own."""
+    from agent_guard.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_cwd, saved_stdin, saved_env = Path.cwd(), sys.stdin, dict(os.environ)
+    os.chdir(cwd)
+    os.environ.update(env or {})
+    sys.stdin = io.StringIO(input)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(args)
+    finally:
+        sys.stdin = saved_stdin
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

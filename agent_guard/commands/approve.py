@@ -85,7 +85,7 @@ def is_signed(cwd: Path) -> bool:
 @click.option("--amend", "mode", flag_value="amend", help="Add the trailer to HEAD's message.")
 @click.option("--sign/--no-sign", default=None, help="Sign the commit (default: as git is set up).")
 @click.option("--dry-run", is_flag=True, help="Only show what needs approval.")
-def command(revision_range: str | None, mode: str, sign: bool | None, dry_run: bool) -> None:
+def command(revision_range: str | None, mode: str, sign: bool | None, dry_run: bool) -> int:
     """Approve the escalations of a range with a trailer (for human approvers)."""
     from agent_guard import escalation
     from agent_guard.changes.sources import range_changes, resolve_commit
@@ -106,7 +106,7 @@ def command(revision_range: str | None, mode: str, sign: bool | None, dry_run: b
     pending = [f for f in verdict.findings if f.severity is Severity.ESCALATE and not f.approved]
     if not pending:
         click.echo(f"agent-guard: nothing in {spec} needs approval")
-        sys.exit(EXIT_OK)
+        return EXIT_OK
     render(replace(verdict, findings=tuple(pending), note=None), "text", sys.stdout)
     name, email = identity(cwd)
     approver = escalation.approver_named(
@@ -117,7 +117,7 @@ def command(revision_range: str | None, mode: str, sign: bool | None, dry_run: b
         raise UsageError(f"you ({name} <{email}>) are not a configured approver ({listed})")
     if dry_run:
         click.echo(f"agent-guard: {len(pending)} escalation(s) would be approved by {approver}")
-        sys.exit(EXIT_OK)
+        return EXIT_OK
     trailer = f"{escalation.TRAILER}: {name} <{email}>"
     if mode == "amend":
         if changes.tree != tip:
@@ -147,3 +147,4 @@ def command(revision_range: str | None, mode: str, sign: bool | None, dry_run: b
             "agent-guard: the commit is not signed: the server believes the trailer only in a "
             "signed commit (--sign, or commit.gpgsign) or when you push it yourself"
         )
+    return EXIT_OK

@@ -5,6 +5,9 @@
     agent-guard diff REV                  one commit against its parent(s)
     agent-guard diff A..B | A...B         a range, commit by commit and as a whole
 
+    --select/--ignore CHECKS, --exit-zero, --statistics, --output-file PATH,
+    --format text|concise|json|sarif|github: see commands/output.py and docs/reports.md.
+
 Exit codes: 0 passed, 1 blocked, 2 usage, config or git error (one line on stderr).
 The import path stays lean: no yaml, lxml, pathspec or GitPython unless the policy cache
 is cold (then the policy compiler imports what it needs), and no click: CI runs this on
@@ -14,14 +17,12 @@ lean parser, and click is built from them only for `--help` or a bad invocation.
 
 from __future__ import annotations
 
-import io
-import logging
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agent_guard.commands import output
 from agent_guard.commands.params import Command, Param
-from agent_guard.errors import EXIT_BLOCKED, EXIT_OK, UsageError
+from agent_guard.errors import UsageError
 from agent_guard.report import FORMATS
 
 if TYPE_CHECKING:
@@ -39,11 +40,16 @@ def run(
     fail_on: str,
     verify_signatures: bool,
     color: bool | None,
-) -> None:
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    exit_zero: bool = False,
+    statistics: bool = False,
+    output_file: Path | None = None,
+) -> int:
     """Check a change (staged by default, or a revision range) against the policy."""
     from agent_guard import pipeline
     from agent_guard.model import Severity
-    from agent_guard.report import render
+    from agent_guard.selection import parse_selection
 
     chosen = [name for name, on in (("--staged", staged), ("--worktree", worktree)) if on]
     if target is not None:
@@ -57,16 +63,11 @@ def run(
         all_lines=all_lines,
         fail_on=Severity(fail_on),
         verify_signatures=verify_signatures,
+        selection=parse_selection(select, ignore),
     )
     verdict = pipeline.diff(request)
-    stream = sys.stdout
-    if isinstance(stream, io.TextIOWrapper):
-        stream.reconfigure(errors="backslashreplace")  # never crash on a strange file name
-    verbose = logging.getLogger("agent_guard").isEnabledFor(logging.INFO)  # -v
-    render(verdict, fmt, stream, color, verbose=verbose)
-    stream.flush()
-    # sys.exit, not ctx.exit: click's non-standalone mode would swallow the code.
-    sys.exit(EXIT_BLOCKED if verdict.blocked else EXIT_OK)
+    output.report(verdict, fmt, color=color, statistics=statistics, output_file=output_file)
+    return output.exit_code(verdict, exit_zero)
 
 
 DIFF = Command(
@@ -80,14 +81,7 @@ DIFF = Command(
             default=False,
             help="Check tracked files in the work tree vs HEAD.",
         ),
-        Param(
-            "--format",
-            dest="fmt",
-            choices=FORMATS,
-            default="text",
-            show_default=True,
-            help="Report format.",
-        ),
+        output.format_param(FORMATS),
         Param(
             "--config",
             kind="file",
@@ -125,6 +119,8 @@ DIFF = Command(
             flag=True,
             help="Colour the text report (default: on a terminal).",
         ),
+        *output.SELECTION_PARAMS,
+        *output.OUTPUT_PARAMS,
     ],
     run,
 )

@@ -5,14 +5,18 @@
     agent-guard hook pre-push [REMOTE [URL]]            (refs on stdin, as git passes them)
     agent-guard hook pre-receive [--policy DIR] [--time-budget S] [--fail-open]
 
+The local hooks also take diff's report options (--format text|concise, --select,
+--ignore, --exit-zero, --statistics, --output-file; see commands/output.py).
+
 The work is in `agent_guard.hooks`; this module parses arguments, renders, and turns the
 server hook's failures into one-line rejections (fail closed). Exit codes: 0 passed,
 1 blocked (or rejected), 2 a usage error in a local hook.
 
-Why no click here: git runs these on every commit and push, and importing click costs more
-than a fifth of a typical check. The parameters are declared once (`HOOKS`, see
-`commands/params.py`): a lean parser handles the invocations git makes, and click is built
-from the same declarations for `--help` and for reporting a bad invocation.
+Why no click here: git runs these on every commit and push, and going through click costs
+15-29 ms of a ~160 ms check (measured, see commands/params.py). The parameters are declared
+once (`HOOKS`, see `commands/params.py`): a lean parser handles the invocations git makes,
+and click is built from the same declarations for `--help`, completion and for reporting a
+bad invocation.
 """
 
 from __future__ import annotations
@@ -22,13 +26,17 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, TextIO
 
+from agent_guard.commands import output
 from agent_guard.commands.params import Command, Param
 from agent_guard.errors import EXIT_BLOCKED, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     import click
+
+    from agent_guard.selection import Selection
+    from agent_guard.verdict import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +54,15 @@ def _emit(text: str, *, prefix: str = "") -> None:
         stream.flush()
 
 
+def _notes(outcome: object) -> str:
+    from agent_guard.hooks import Outcome
+    from agent_guard.report.escape import escape
+
+    assert isinstance(outcome, Outcome)
+    # Notes quote push options and ref names, chosen by whoever pushes: neutralise controls.
+    return "".join(f"agent-guard: {escape(note)}\n" for note in outcome.notes)
+
+
 def _render(outcome: object, *, color: bool | None) -> str:
     from agent_guard.hooks import Outcome
     from agent_guard.report import render
@@ -53,49 +70,64 @@ def _render(outcome: object, *, color: bool | None) -> str:
     assert isinstance(outcome, Outcome)
     buffer = io.StringIO()
     render(outcome.verdict, "text", buffer, color=color)
-    from agent_guard.report.escape import escape
-
-    # Notes quote push options and ref names, chosen by whoever pushes: neutralise controls.
-    notes = "".join(f"agent-guard: {escape(note)}\n" for note in outcome.notes)
-    return buffer.getvalue() + notes
+    return buffer.getvalue() + _notes(outcome)
 
 
-def _color() -> bool | None:
-    from agent_guard.report import use_color
+def _report(outcome: object, options: dict[str, Any]) -> int:
+    """Write a local hook's report (its notes after the findings); its exit code."""
+    from agent_guard.hooks import Outcome
+    from agent_guard.report import render
 
-    return use_color(sys.stdout, None)
+    assert isinstance(outcome, Outcome)
+
+    def draw(verdict: Verdict, fmt: str, stream: TextIO, color: bool | None) -> None:
+        render(verdict, fmt, stream, color)
+        stream.write(_notes(outcome))
+
+    output.report(
+        outcome.verdict,
+        options["fmt"],
+        color=None,
+        statistics=options["statistics"],
+        output_file=options["output_file"],
+        render=draw,
+    )
+    return output.exit_code(outcome.verdict, options["exit_zero"])
 
 
-def pre_commit(escalations: str) -> None:
+def _selection(options: dict[str, Any]) -> Selection:
+    from agent_guard.selection import parse_selection
+
+    return parse_selection(options["select"], options["ignore"])
+
+
+def pre_commit(escalations: str, **options: Any) -> int:
     """Check the staged change."""
     from agent_guard import hooks
 
-    outcome = hooks.pre_commit(Path.cwd(), escalations=escalations)
-    _emit(_render(outcome, color=_color()))
-    sys.exit(outcome.exit_code)
+    outcome = hooks.pre_commit(Path.cwd(), escalations=escalations, selection=_selection(options))
+    return _report(outcome, options)
 
 
-def commit_msg(message_file: Path) -> None:
+def commit_msg(message_file: Path, **options: Any) -> int:
     """Check the commit message and the approvals of the staged change."""
     from agent_guard import hooks
 
-    outcome = hooks.commit_msg(Path.cwd(), message_file)
-    _emit(_render(outcome, color=_color()))
-    sys.exit(outcome.exit_code)
+    outcome = hooks.commit_msg(Path.cwd(), message_file, selection=_selection(options))
+    return _report(outcome, options)
 
 
-def pre_push(remote: str | None, url: str | None) -> None:
+def pre_push(remote: str | None, url: str | None, **options: Any) -> int:
     """Check every ref being pushed (the refs come on stdin, as git passes them)."""
     from agent_guard import hooks
 
     framework = os.environ.get("PRE_COMMIT") == "1"
     stdin = "" if framework or sys.stdin.isatty() else sys.stdin.read()
-    outcome = hooks.pre_push(Path.cwd(), remote, stdin, os.environ)
-    _emit(_render(outcome, color=_color()))
-    sys.exit(outcome.exit_code)
+    outcome = hooks.pre_push(Path.cwd(), remote, stdin, os.environ, selection=_selection(options))
+    return _report(outcome, options)
 
 
-def pre_receive(policy_dir: Path | None, time_budget: float, fail_open: bool) -> None:
+def pre_receive(policy_dir: Path | None, time_budget: float, fail_open: bool) -> int:
     """Server side: check every ref of a push against the trusted policy (fails closed)."""
     from agent_guard import hooks
 
@@ -111,26 +143,35 @@ def pre_receive(policy_dir: Path | None, time_budget: float, fail_open: bool) ->
             "commits at a time, or ask the administrator to raise --time-budget.",
             prefix=prefix,
         )
-        sys.exit(EXIT_BLOCKED)
+        return EXIT_BLOCKED
     except UsageError as error:
-        _fail(f"cannot check this push: {error}", fail_open, prefix)
+        return _fail(f"cannot check this push: {error}", fail_open, prefix)
     except Exception as error:  # fail closed on anything, with one line, never a traceback
         log.debug("internal error in pre-receive", exc_info=True)
-        _fail(f"internal error: {type(error).__name__}: {error}", fail_open, prefix)
+        return _fail(f"internal error: {type(error).__name__}: {error}", fail_open, prefix)
     _emit(text, prefix=prefix)
-    sys.exit(outcome.exit_code)
+    return outcome.exit_code
 
 
-def _fail(reason: str, fail_open: bool, prefix: str) -> NoReturn:
+def _fail(reason: str, fail_open: bool, prefix: str) -> int:
+    """The one-line rejection (or, with --fail-open, acceptance) and its exit code."""
     from agent_guard.report.escape import escape
 
     one_line = escape(" ".join(reason.split()))
     if fail_open:
         _emit(f"agent-guard: {one_line}; push accepted unchecked (--fail-open)", prefix=prefix)
-        sys.exit(EXIT_OK)
+        return EXIT_OK
     _emit(f"agent-guard: {one_line}; push rejected (fail closed)", prefix=prefix)
-    sys.exit(EXIT_BLOCKED)
+    return EXIT_BLOCKED
 
+
+# The local hooks report like `diff` (a pre-commit config's `args:` can pass these); the
+# server hook does not take them: what it enforces is the trusted policy, not a command line.
+LOCAL_OPTIONS = (
+    output.format_param(("text", "concise")),
+    *output.SELECTION_PARAMS,
+    *output.OUTPUT_PARAMS,
+)
 
 HOOKS: dict[str, Command] = {
     "pre-commit": Command(
@@ -143,14 +184,17 @@ HOOKS: dict[str, Command] = {
                 show_default=True,
                 help="defer: report escalations for the commit-msg hook to judge; block: "
                 "block them here; auto: defer when agent-guard's commit-msg hook is installed.",
-            )
+            ),
+            *LOCAL_OPTIONS,
         ],
         pre_commit,
     ),
     "commit-msg": Command(
-        "commit-msg", [Param("message_file", kind="file", required=True)], commit_msg
+        "commit-msg",
+        [Param("message_file", kind="file", required=True), *LOCAL_OPTIONS],
+        commit_msg,
     ),
-    "pre-push": Command("pre-push", [Param("remote"), Param("url")], pre_push),
+    "pre-push": Command("pre-push", [Param("remote"), Param("url"), *LOCAL_OPTIONS], pre_push),
     "pre-receive": Command(
         "pre-receive",
         [

@@ -9,13 +9,14 @@ show).
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 from typing import TextIO
 
 from agent_guard.errors import UsageError
 from agent_guard.verdict import Verdict
 
-FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github")
+FORMATS: tuple[str, ...] = ("text", "concise", "json", "sarif", "github")
 
 
 def use_color(stream: TextIO, color: bool | None) -> bool:
@@ -34,13 +35,19 @@ def render(
     stream: TextIO,
     color: bool | None = None,
     *,
-    verbose: bool = False,
+    verbose: bool | None = None,
 ) -> None:
-    """Write `verdict` to `stream` in format `fmt` (one of FORMATS)."""
+    """Write `verdict` to `stream` in format `fmt` (one of FORMATS).
+
+    `verbose` (None: whether `-v` was given) makes the human formats list suppressed
+    findings too.
+    """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"agent_guard.report.{fmt}")
-    if fmt == "text":
+    if fmt in ("text", "concise"):
+        if verbose is None:  # `-v` set agent-guard's logger to INFO or lower
+            verbose = logging.getLogger("agent_guard").isEnabledFor(logging.INFO)
         module.write(verdict, stream, use_color(stream, color), verbose=verbose)
     else:
         module.write(verdict, stream, use_color(stream, color))

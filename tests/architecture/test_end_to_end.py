@@ -37,7 +37,7 @@ def app_repo(repo: GitRepo) -> GitRepo:
 
 
 def findings(repo: GitRepo, *args: str) -> list[dict[str, object]]:
-    done = repo.agent_guard("diff", "--format", "json", *args)
+    done = repo.cli("diff", "--format", "json", *args)
     if done.returncode == 2 or not done.stdout.strip().startswith("{"):
         pytest.skip(f"the pipeline is not ready: {done.stderr.strip()[-200:]}")
     report = json.loads(done.stdout)

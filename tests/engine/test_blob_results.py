@@ -38,7 +38,7 @@ def _history(repo: GitRepo, files: int) -> tuple[str, str]:
 
 
 def _diff(repo: GitRepo, spec: str) -> list[tuple[str, int, str]]:
-    result = repo.agent_guard("diff", spec, "--format", "json")
+    result = repo.cli("diff", spec, "--format", "json")
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     return sorted((f["path"], f["line"], f["check"]) for f in report["findings"])

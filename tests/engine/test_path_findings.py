@@ -11,7 +11,7 @@ TABLE = '\n[tool.agent-guard]\nescalation = {approvers = ["lead"]}\n'
 
 
 def _checks(repo: GitRepo) -> list[str]:
-    result = repo.agent_guard("diff", "--staged", "--format", "json")
+    result = repo.cli("diff", "--staged", "--format", "json")
     return [finding["check"] for finding in json.loads(result.stdout)["findings"]]
 
 
@@ -39,7 +39,7 @@ def test_a_protected_file_finding_quotes_the_first_added_line_with_text(repo: Gi
     repo.commit("project")
     repo.write("app/models.py", "class User:\n    name: str\n\n\nclass Coupon:\n    code: str\n")
     repo.add()
-    result = repo.agent_guard("diff", "--staged", "--format", "json")
+    result = repo.cli("diff", "--staged", "--format", "json")
     [finding] = [f for f in json.loads(result.stdout)["findings"] if f["path"] == "app/models.py"]
     assert finding["check"] == "protected-file"
     assert finding["line"] == 5

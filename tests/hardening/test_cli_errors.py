@@ -213,13 +213,10 @@ def _cli_in_process(args: list[str], cwd: Path) -> tuple[int, str]:
 
     previous = Path.cwd()
     err, out = io.StringIO(), io.StringIO()
-    code = 0
     os.chdir(cwd)
     try:
         with redirect_stderr(err), redirect_stdout(out):
-            main(args)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
+            code = main(args)
     finally:
         os.chdir(previous)
     return code, err.getvalue()

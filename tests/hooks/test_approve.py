@@ -30,7 +30,7 @@ def test_an_empty_signed_approval_commit_is_accepted_by_the_server(
     clone.add("notes.txt")
     become_lead(clone)
     clone.git("config", "commit.gpgsign", "true")
-    result = clone.agent_guard("approve")
+    result = clone.cli("approve")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "app/models.py" in result.stdout
     assert "(signed)" in result.stdout
@@ -49,7 +49,7 @@ def test_amend_adds_the_trailer_to_head(server_and_clone: Servers) -> None:
     clone.write("app/models.py", MODELS + "    email: str\n")
     clone.commit("Agent edits models\n\nSigned-off-by: Agent <agent@example.com>")
     become_lead(clone)
-    result = clone.agent_guard("approve", "--amend", "--no-sign")
+    result = clone.cli("approve", "--amend", "--no-sign")
     assert result.returncode == 0, result.stderr
     assert "not signed" in result.stdout
     message = clone.git("log", "-1", "--format=%B").strip()
@@ -61,7 +61,7 @@ def test_only_an_approver_can_approve(server_and_clone: Servers) -> None:
     _, clone = server_and_clone
     clone.write("app/models.py", MODELS + "    email: str\n")
     before = clone.commit("Agent edits models")
-    result = clone.agent_guard("approve")
+    result = clone.cli("approve")
     assert result.returncode == 2
     assert "are not a configured approver (lead, lead@example.com)" in result.stderr
     assert clone.git("rev-parse", "HEAD").strip() == before
@@ -71,6 +71,6 @@ def test_nothing_to_approve(server_and_clone: Servers) -> None:
     _, clone = server_and_clone
     clone.write("app/services.py", "X = 1\n")
     clone.commit("Plain change")
-    result = clone.agent_guard("approve")
+    result = clone.cli("approve")
     assert result.returncode == 0
     assert "nothing in @{upstream}..HEAD needs approval" in result.stdout

@@ -22,7 +22,7 @@ def _protected_edit(
 
 
 def _verdict(repo: GitRepo, *args: str) -> tuple[int, dict[str, object]]:
-    result = repo.agent_guard("diff", *args, "--format", "json")
+    result = repo.cli("diff", *args, "--format", "json")
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)
 

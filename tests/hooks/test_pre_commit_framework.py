@@ -11,6 +11,7 @@ module in PRE_COMMIT_HOME.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -150,3 +151,30 @@ def test_pre_push_hook_checks_the_pushed_commits(
     result = run(target, hook_repo, "agent-guard-pre-push", "--hook-stage", "pre-push", *refs)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "protected-file" in result.stdout
+
+
+def test_hook_args_pass_the_command_line_options(
+    target: GitRepo, hook_repo: tuple[Path, Path]
+) -> None:
+    """`args:` in .pre-commit-config.yaml reach the hook: concise output, --ignore."""
+    _, home = hook_repo
+    config = (home / "config.yaml").read_text()
+    rev_line = next(line for line in config.splitlines() if "rev:" in line)
+    repo_line = next(line for line in config.splitlines() if "repo:" in line)
+    with_args = home / "config-args.yaml"
+    with_args.write_text(
+        f"repos:\n{repo_line}\n{rev_line}\n    hooks:\n"
+        "      - id: agent-guard\n        args: [--format, concise]\n"
+        "      - id: agent-guard\n        alias: lenient\n"
+        "        args: [--ignore, 'AG104,protected-file']\n"
+    )
+    target.write("app/handlers.py", BLOCKING)
+    target.add()
+    args = ("run", "--config", str(with_args), "--hook-stage", "pre-commit")
+    strict = pre_commit(target, hook_repo, *args, "agent-guard")
+    assert strict.returncode == 1, strict.stdout + strict.stderr
+    assert re.search(
+        r"^app/handlers\.py:\d+:\d+: AG104 \[blocking-in-async\] ", strict.stdout, re.M
+    )
+    lenient = pre_commit(target, hook_repo, *args, "lenient")
+    assert lenient.returncode == 0, lenient.stdout + lenient.stderr

@@ -20,7 +20,7 @@ def seed_repo(repo: GitRepo) -> None:
 
 def test_rules_lists_every_seed_rule_with_its_true_line(repo: GitRepo) -> None:
     seed_repo(repo)
-    done = repo.agent_guard("rules")
+    done = repo.cli("rules")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     for line, tag_path in SEED_RULES:
@@ -37,7 +37,7 @@ def test_rules_lists_every_seed_rule_with_its_true_line(repo: GitRepo) -> None:
 
 def test_rules_json_carries_the_same(repo: GitRepo) -> None:
     seed_repo(repo)
-    done = repo.agent_guard("rules", "--format", "json")
+    done = repo.cli("rules", "--format", "json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     rules = document["rules"]
@@ -59,7 +59,7 @@ def test_rules_on_explicit_files_and_config(repo: GitRepo) -> None:
     repo.write("elsewhere/seed.mdc", SEED_RULE_FILE.read_bytes())
     repo.write("ag.yaml", "components:\n  whatsapp: [app/whatsapp/**]\n  db: [app/db/**]\n"
                "  llm: [app/llm/**]\n")  # fmt: skip
-    done = repo.agent_guard("rules", "--config", "ag.yaml", "--rules", "elsewhere/seed.mdc")
+    done = repo.cli("rules", "--config", "ag.yaml", "--rules", "elsewhere/seed.mdc")
     assert done.returncode == 0, done.stderr
     assert "elsewhere/seed.mdc:25" in done.stdout
     assert "whatsapp -/-> db  [direct imports]  (elsewhere/seed.mdc:25)" in done.stdout
@@ -69,7 +69,7 @@ def test_rules_on_explicit_files_and_config(repo: GitRepo) -> None:
 def test_rules_on_the_example(repo: GitRepo) -> None:
     for path in (".cursor/rules/backend.mdc", ".agent-guard.yaml"):
         repo.write(path, (EXAMPLES / path).read_text())
-    done = repo.agent_guard("rules", "--format", "json")
+    done = repo.cli("rules", "--format", "json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     assert document["notes"] == []
@@ -107,18 +107,18 @@ def test_user_errors_are_one_line_and_exit_2(
 ) -> None:
     for path, text in files.items():
         repo.write(path, text)
-    done = repo.agent_guard("rules", *args)
+    done = repo.cli("rules", *args)
     assert (done.returncode, done.stderr, done.stdout) == (2, message, "")
 
 
 def test_explain(repo: GitRepo) -> None:
-    listing = repo.agent_guard("explain")
+    listing = repo.cli("explain")
     assert listing.returncode == 0
     assert [line.split()[1] for line in listing.stdout.splitlines()] == [c.slug for c in CHECKS]
-    one = repo.agent_guard("explain", "AG102")
+    one = repo.cli("explain", "AG102")
     assert one.returncode == 0
     assert one.stdout.startswith("AG102 print-call (python check, default severity error)\n")
-    unknown = repo.agent_guard("explain", "nope")
+    unknown = repo.cli("explain", "nope")
     assert (unknown.returncode, unknown.stderr) == (
         2, "agent-guard: no check named 'nope'; `agent-guard explain` lists them\n"
     )  # fmt: skip
@@ -128,14 +128,14 @@ def test_init_writes_a_config_that_loads(repo: GitRepo) -> None:
     seed_repo(repo)
     for folder in ("app/whatsapp", "app/db"):
         repo.write(f"{folder}/__init__.py", "")
-    done = repo.agent_guard("init")
+    done = repo.cli("init")
     assert done.returncode == 0, done.stderr
     text = (repo.path / ".agent-guard.yaml").read_text()
     assert '  whatsapp: {paths: ["app/whatsapp/**"], modules: ["app.whatsapp"]}' in text
     assert '  db: {paths: ["app/db/**"], modules: ["app.db"]}' in text
     assert f"  # TODO: the rules name 'LLM' ({SEED_PATH}:25) but no folder matched" in text
     assert "#   print-call: {severity: error}" in text
-    rules = repo.agent_guard("rules", "--format", "json")
+    rules = repo.cli("rules", "--format", "json")
     assert rules.returncode == 0, rules.stderr
     document = json.loads(rules.stdout)
     assert [(b["from"], b["to"]) for b in document["boundaries"]] == [("whatsapp", "db")]
@@ -143,13 +143,13 @@ def test_init_writes_a_config_that_loads(repo: GitRepo) -> None:
         f"{SEED_PATH}:25: component 'LLM' is not configured in components; add it to "
         ".agent-guard.yaml to enforce this rule"
     ]
-    again = repo.agent_guard("init")
+    again = repo.cli("init")
     assert (again.returncode, again.stderr) == (
         2, "agent-guard: .agent-guard.yaml: already exists; use --force to overwrite it\n"
     )  # fmt: skip
-    assert repo.agent_guard("init", "--force").returncode == 0
+    assert repo.cli("init", "--force").returncode == 0
 
 
 def test_init_without_rule_files_still_writes_valid_yaml(repo: GitRepo) -> None:
-    assert repo.agent_guard("init").returncode == 0
-    assert repo.agent_guard("rules").returncode == 0
+    assert repo.cli("init").returncode == 0
+    assert repo.cli("rules").returncode == 0

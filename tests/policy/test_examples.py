@@ -19,7 +19,7 @@ def test_example_app_is_clean_under_its_rules(repo: GitRepo) -> None:
     shutil.copytree(EXAMPLES, repo.path, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("demo.py", "__pycache__"))  # fmt: skip
     repo.commit("order assistant")
-    done = repo.agent_guard("diff", "--all-lines", "--fail-on", "warning", "--format", "json",
+    done = repo.cli("diff", "--all-lines", "--fail-on", "warning", "--format", "json",
                             "HEAD")  # fmt: skip
     findings = json.loads(done.stdout)["findings"]
     code_findings = [f for f in findings if f["check"] not in PATH_CHECKS]

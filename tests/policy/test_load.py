@@ -198,6 +198,6 @@ def test_excluded_files_are_not_checked_end_to_end(repo: GitRepo) -> None:
     repo.write("vendor/lib.py", 'def f(x=[]):\n    print("vendored")\n')
     repo.write("vendor/models.py", "class M:\n    pass\n")
     repo.add()
-    result = repo.agent_guard("diff", "--format", "json")
+    result = repo.cli("diff", "--format", "json")
     checks = {(f["path"], f["check"]) for f in json.loads(result.stdout)["findings"]}
     assert checks == {("vendor/models.py", "protected-file")}

@@ -211,7 +211,7 @@ def test_diff_command_end_to_end(repo: GitRepo) -> None:
     repo.commit("base")
     repo.write("app/models.py", "x = 1\ny = 2\n")
     repo.add()
-    result = repo.agent_guard("diff", "--format", "json")
+    result = repo.cli("diff", "--format", "json")
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
     assert document["verdict"] == "blocked"
@@ -220,13 +220,13 @@ def test_diff_command_end_to_end(repo: GitRepo) -> None:
     repo.write("app/other.py", "z = 3\n")
     repo.git("add", "app/other.py")
     repo.git("commit", "-q", "-m", "unrelated")
-    clean = repo.agent_guard("diff", "HEAD")
+    clean = repo.cli("diff", "HEAD")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert clean.stdout.strip().endswith("passed: no findings")
-    bad = repo.agent_guard("diff", "nope..HEAD")
+    bad = repo.cli("diff", "nope..HEAD")
     assert bad.returncode == 2
     assert bad.stderr.strip() == "agent-guard: unknown revision or not a commit: nope"
-    both = repo.agent_guard("diff", "--staged", "HEAD")
+    both = repo.cli("diff", "--staged", "HEAD")
     assert both.returncode == 2 and "choose one" in both.stderr
-    sarif = repo.agent_guard("diff", "--format", "sarif", "--all-lines")
+    sarif = repo.cli("diff", "--format", "sarif", "--all-lines")
     jsonschema.validate(json.loads(sarif.stdout), SCHEMA)

@@ -43,7 +43,7 @@ def test_cli_report_masks_the_secret_and_blocks(repo: GitRepo) -> None:
     added = repo.commit("payments")
 
     for fmt in ("text", "json", "sarif"):
-        result = repo.agent_guard("diff", f"{base}..HEAD", "--format", fmt)
+        result = repo.cli("diff", f"{base}..HEAD", "--format", fmt)
         if result.returncode == 2 and "no such command" in result.stderr.lower():
             return  # the diff command has not landed yet: the pipeline test above covers it
         assert result.returncode == 1, result.stderr
@@ -53,4 +53,4 @@ def test_cli_report_masks_the_secret_and_blocks(repo: GitRepo) -> None:
             shown = json.dumps(json.loads(result.stdout), ensure_ascii=False)
         assert "sk_l…" in shown
         assert "`.env`" in shown  # a credentials file by its name
-    assert added[:7] in repo.agent_guard("diff", f"{base}..HEAD").stdout
+    assert added[:7] in repo.cli("diff", f"{base}..HEAD").stdout
