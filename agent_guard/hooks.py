@@ -135,7 +135,7 @@ def pre_commit(cwd: Path, *, escalations: str = "auto") -> Outcome:
 
 def commit_msg_hook_installed(repo: Repository) -> bool:
     """Whether git will run agent-guard's commit-msg check after pre-commit."""
-    hooks = _hooks_directory(repo)
+    hooks = repo.git.git_path("hooks")
     try:
         text = (hooks / "commit-msg").read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -153,11 +153,6 @@ def commit_msg_hook_installed(repo: Repository) -> bool:
     return False
 
 
-def _hooks_directory(repo: Repository) -> Path:
-    out = repo.git.run("rev-parse", "--git-path", "hooks")
-    return repo.git.cwd / os.fsdecode(out.rstrip(b"\n"))
-
-
 # -- commit-msg ----------------------------------------------------------------------------
 
 
@@ -171,7 +166,7 @@ def commit_msg(cwd: Path, message_file: Path) -> Outcome:
     from agent_guard import escalation
 
     repo = open_repository(cwd)
-    comment = escalation.comment_char(repo.git.cwd)
+    comment = escalation.comment_char(repo.git)
     with repo.objects() as objects:
         changes = staged(repo, objects)
         policy = load(repo, objects=objects)

@@ -167,6 +167,42 @@ def test_a_key_added_in_the_same_push_does_not_count(
     assert "policy-change" in result.output
 
 
+def _signed_approval(clone: GitRepo, message: str = "Add email to User") -> str:
+    """The approver's own signed approval of a models edit: the legitimate twin."""
+    clone.write("app/models.py", MODELS + "    email: str\n")
+    clone.git("add", "-A")
+    clone.git("commit", "-q", "-S", "-m", f"{message}\n\n{TRAILER}\n")
+    return clone.git("rev-parse", "HEAD").strip()
+
+
+def test_a_replace_ref_cannot_lend_a_signature_to_a_forged_approval(
+    signing_setup: tuple[GitRepo, GitRepo, str],
+) -> None:
+    """A `refs/replace/` ref on the server makes git read the forged commit as the signed one,
+    unless every git call says `--no-replace-objects`: the signature check must say it too."""
+    server, clone, _ = signing_setup
+    signed = _signed_approval(clone)
+    twin = push(clone, "main")
+    assert twin.accepted, twin  # the approver's signed approval is accepted
+    assert "signed approval by" in twin.output
+    clone.git("config", "commit.gpgsign", "false")
+    clone.write("app/models.py", MODELS + "    email: str\n    phone: str\n")
+    forged = clone.commit(f"Add phone to User\n\n{TRAILER}\n")  # unsigned, forged trailer
+    replace = f"refs/replace/{forged}"
+    signers = clone.path / ".agent-guard" / "allowed_signers"
+    status = ("-c", f"gpg.ssh.allowedSignersFile={signers}", "log", "-1", "--format=%G?", forged)
+    clone.git("update-ref", replace, signed)  # what the ref does: git reads the signed commit
+    assert clone.git(*status).strip() == "G"
+    assert clone.git("--no-replace-objects", *status).strip() == "N"
+    clone.git("update-ref", "-d", replace)
+    server.git("update-ref", replace, signed)
+    before = server_head(server)
+    result = push(clone, "main")
+    assert not result.accepted, result
+    assert "is not trusted: the commit is not signed" in result.output
+    assert server_head(server) == before
+
+
 def test_weakening_the_policy_and_editing_a_protected_file_is_rejected(
     server_and_clone: Servers,
 ) -> None:
