@@ -38,6 +38,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, NamedTuple, Self
 
+from agent_guard.changes.model import TreeEntry
 from agent_guard.errors import GitError
 
 log = logging.getLogger(__name__)
@@ -517,12 +518,6 @@ class BatchObjectReader:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class TreeEntry:
-    mode: str
-    oid: str
-
-
 def _regular(mode: str) -> bool:
     return mode in ("100644", "100755", "100664")
 
@@ -627,3 +622,10 @@ class WorktreeReader:
         if target.stat().st_size > MAX_BLOB_SIZE:
             return None
         return target.read_bytes()
+
+    def read_many(self, paths: Iterable[str]) -> dict[str, bytes | None]:
+        return {path: self.read(path) for path in paths}
+
+    def entry(self, path: str) -> TreeEntry | None:
+        """None: a work-tree file has no blob id until it is read and hashed."""
+        return None

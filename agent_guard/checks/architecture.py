@@ -10,10 +10,17 @@ only when a search reaches it; nothing is parsed when the change adds no import.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from agent_guard.changes.model import ChangedFile, ChangeSet, ObjectReader, Status, TreeReader
+from agent_guard.changes.model import (
+    ChangedFile,
+    ChangeSet,
+    ObjectReader,
+    Status,
+    TreeEntry,
+    TreeReader,
+)
 from agent_guard.checks import boundary, import_cycle, new_dependency
 from agent_guard.checks.importgraph import Edge, ImportGraph, ModuleIndex, import_store
 from agent_guard.checks.pysource import ImportRecord
@@ -145,3 +152,10 @@ class _ChangedFilesReader:
         if changed is None or changed.new_oid is None or self._objects is None:
             return None
         return self._objects.read_blob(changed.new_oid)
+
+    def read_many(self, paths: Iterable[str]) -> dict[str, bytes | None]:
+        return {path: self.read(path) for path in paths}
+
+    def entry(self, path: str) -> TreeEntry | None:
+        """None: these few files are read whole anyway (ids come from their content)."""
+        return None
