@@ -499,6 +499,10 @@ class BatchObjectReader:
             raise GitError(f"object {oid} is missing")
         return found[2]
 
+    def exists(self, name: str) -> bool:
+        """Whether the object exists (its content, if any, is skipped, not read)."""
+        return all(answer is not None for _, answer in self.read_objects([name], 0))
+
     def resolve_commit(self, name: str) -> str | None:
         """Peel `name` (an id or HEAD) through annotated tags to a commit id; None otherwise."""
         current = name

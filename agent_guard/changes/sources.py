@@ -412,8 +412,13 @@ def push_changes(
         if update.deleted:
             continue
         tip = objects.resolve_commit(update.new)
-        if tip is None:  # a tag of a tree or blob: no commits, no code
-            continue
+        if tip is None:
+            if not objects.exists(update.new):  # never "nothing to check": fail closed
+                raise GitError(
+                    f"{update.ref}: the pushed object {update.new} cannot be read (does the "
+                    "hook see the receive quarantine? GIT_OBJECT_DIRECTORY, GIT_QUARANTINE_PATH)"
+                )
+            continue  # a tag of a tree or blob: no commits, no code
         out = repo.git.run("rev-list", "--topo-order", "--reverse", tip, "--not", *exclude)
         new = [oid for oid in out.decode().split() if oid not in seen]
         seen.update(new)

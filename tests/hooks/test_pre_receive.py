@@ -355,6 +355,21 @@ def test_fails_closed_with_one_line_and_fail_open_lets_it_through(
     assert gitlab.stdout.startswith("GL-HOOK-ERR: agent-guard: cannot check this push")
 
 
+def test_a_pushed_tip_the_hook_cannot_see_is_rejected_not_skipped(
+    server_and_clone: Servers,
+) -> None:
+    """If the hook's git calls lost the quarantine (GIT_OBJECT_DIRECTORY, ...), the pushed
+    commits would be missing; a missing tip must reject the push, never read as "a tag of
+    a tree, nothing to check" (which passed a protected edit)."""
+    server, _ = server_and_clone
+    old = server_head(server)
+    missing = "1234567890abcdef1234567890abcdef12345678"
+    result = run_hook(server, f"{old} {missing} refs/heads/main\n")
+    assert result.returncode == 1, result
+    assert "push rejected (fail closed)" in result.stdout
+    assert missing in result.stdout
+
+
 def test_time_budget_rejects_with_a_clear_message(server_and_clone: Servers) -> None:
     server, clone = server_and_clone
     install_pre_receive(server, "--time-budget", "0.001")
