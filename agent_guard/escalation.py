@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ from agent_guard.policy.model import EscalationSettings
 from agent_guard.verdict import Approvals
 
 if TYPE_CHECKING:
-    from agent_guard.changes.git import BatchObjectReader, Repository
+    from agent_guard.changes.git import BatchObjectReader, Git, Repository
 
 log = logging.getLogger(__name__)
 
@@ -122,28 +121,31 @@ class Signature:
 
 
 def read_signatures(
-    oids: Sequence[str], *, allowed_signers: Path | None, cwd: Path | None = None
+    git: Git, oids: Sequence[str], *, allowed_signers: Path | None
 ) -> dict[str, Signature]:
-    """Verify the signatures of `oids` with git itself, in one process.
+    """Verify the signatures of `oids` with git itself, in one process (the one runner).
 
-    git picks SSH or GPG from the signature; SSH signatures are checked against
-    `allowed_signers` (`gpg.ssh.allowedSignersFile`), whose principal becomes the signer.
-    The environment is inherited, so this works inside the receive quarantine.
+    git picks SSH or GPG from the signature and runs ssh-keygen or gpg itself; SSH
+    signatures are checked against `allowed_signers` (`gpg.ssh.allowedSignersFile`), whose
+    principal becomes the signer. The runner's `--no-replace-objects` matters most here:
+    without it a `refs/replace/` ref lends an approver's signed commit to a forged one. Its
+    environment keeps the receive quarantine's variables, so this works in pre-receive.
     """
     if not oids:
         return {}
-    args = ["git"]
+    config = []
     if allowed_signers is not None:
-        args += ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}"]
-    args += ["log", "--no-walk=unsorted", "--stdin", "-z", "--format=%H%x00%G?%x00%GS%x00%GK"]
-    result = subprocess.run(
-        args,
+        config = ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}"]
+    result = git.call(
+        *config,
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        "-z",
+        "--format=%H%x00%G?%x00%GS%x00%GK",
         input="".join(oid + "\n" for oid in oids).encode(),
-        capture_output=True,
-        cwd=cwd,
-        check=False,
     )
-    if result.returncode != 0:
+    if result.code != 0:
         log.warning("git log --format=%%G? failed: %s", result.stderr.decode(errors="replace"))
         return {}
     fields = result.stdout.decode("utf-8", "surrogateescape").split("\x00")
@@ -179,7 +181,7 @@ def verified_signatures(
     with tempfile.TemporaryDirectory(prefix="agent-guard-") as folder:
         path = Path(folder) / "allowed_signers"
         path.write_bytes(signers)
-        return read_signatures(signed, allowed_signers=path, cwd=repo.git.cwd)
+        return read_signatures(repo.git, signed, allowed_signers=path)
 
 
 def allowed_signers(
@@ -205,7 +207,7 @@ def allowed_signers(
             data = reader.read(name)
         if data:
             parts.append(data.rstrip(b"\n") + b"\n")
-    configured = _git_config(repo, "gpg.ssh.allowedSignersFile")
+    configured = repo.git.config("gpg.ssh.allowedSignersFile")
     if configured:
         data = _read_file(Path(configured).expanduser())
         if data:
@@ -218,14 +220,6 @@ def _read_file(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-def _git_config(repo: Repository, key: str) -> str | None:
-    result = subprocess.run(
-        ["git", "config", "--get", key], cwd=repo.git.cwd, capture_output=True, check=False
-    )
-    value = result.stdout.decode("utf-8", "replace").strip()
-    return value or None
 
 
 def signed_approver(
@@ -349,14 +343,7 @@ def _refusal(commit: Commit, approval: TrailerApproval, signature: Signature | N
     return f"{short}: {TRAILER}: {approval.value} is not trusted: {why}"
 
 
-def comment_char(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> str:
+def comment_char(git: Git) -> str:
     """git's comment character for commit messages (`core.commentChar`, default `#`)."""
-    result = subprocess.run(
-        ["git", "config", "--get", "core.commentChar"],
-        capture_output=True,
-        cwd=cwd,
-        env=dict(environ) if environ is not None else dict(os.environ),
-        check=False,
-    )
-    value = result.stdout.decode("utf-8", "replace").strip()
+    value = git.config("core.commentChar")
     return value if value and value != "auto" else "#"

@@ -136,7 +136,7 @@ def pre_commit(cwd: Path, *, escalations: str = "auto", selection: Selection = A
 
 def commit_msg_hook_installed(repo: Repository) -> bool:
     """Whether git will run agent-guard's commit-msg check after pre-commit."""
-    hooks = _hooks_directory(repo)
+    hooks = repo.git.git_path("hooks")
     try:
         text = (hooks / "commit-msg").read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -154,11 +154,6 @@ def commit_msg_hook_installed(repo: Repository) -> bool:
     return False
 
 
-def _hooks_directory(repo: Repository) -> Path:
-    out = repo.git.run("rev-parse", "--git-path", "hooks")
-    return repo.git.cwd / os.fsdecode(out.rstrip(b"\n"))
-
-
 # -- commit-msg ----------------------------------------------------------------------------
 
 
@@ -172,7 +167,7 @@ def commit_msg(cwd: Path, message_file: Path, *, selection: Selection = ALL) -> 
     from agent_guard import escalation
 
     repo = open_repository(cwd)
-    comment = escalation.comment_char(repo.git.cwd)
+    comment = escalation.comment_char(repo.git)
     with repo.objects() as objects:
         changes = staged(repo, objects)
         policy = selection.narrow(load(repo, objects=objects))

@@ -40,12 +40,14 @@ class Workers:
 
     def __init__(self, policy: Policy, objects: ObjectReader) -> None:
         self._policy = policy
-        self._fresh: Callable[[], Any] | None = getattr(objects, "fresh", None)
+        self._fresh: Callable[[], ObjectReader] = objects.fresh
         self._pool: Any = None
         self.cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
-    def usable(self, size: int, *, reads: bool = False) -> bool:
-        if size < PARALLEL_FROM or self.cores < 2 or (reads and self._fresh is None):
+    def usable(self, size: int) -> bool:
+        """Whether a job of `size` tasks is worth forked workers (every ObjectReader can give
+        a worker its own cat-file: `fresh`)."""
+        if size < PARALLEL_FROM or self.cores < 2:
             return False
         import multiprocessing  # only for a job this big: it stays off the commit path
 
@@ -108,7 +110,7 @@ def inherited_policy() -> Policy:
 
 
 def worker_reader() -> ObjectReader | None:
-    """In a worker: its own cat-file reader, started on first use; None if it has none."""
+    """In a worker: its own cat-file reader, started on first use; None outside a worker."""
     fresh = _WORKER_STATE[1] if len(_WORKER_STATE) > 1 else None
     if fresh is None:
         return None

@@ -1,14 +1,21 @@
 """All git access: one runner, repository discovery, one persistent object reader, tree readers.
 
-Why plain subprocesses and not GitPython: importing GitPython costs ~95 ms, more than all the
-checking of a typical commit, and everything here is a handful of plumbing calls.
+Every git process agent-guard starts is started here (`subprocess` is imported nowhere else:
+a boundary in the repository's own `.agent-guard.yaml` enforces it). Why plain subprocesses
+and not GitPython: importing GitPython costs ~95 ms, more than all the checking of a typical
+commit, everything here is a handful of plumbing calls, and GitPython starts git processes
+of its own that would escape the options and environment below.
 
 Rules every call follows:
 - argv lists only, never a shell; revisions are resolved to hex ids before they reach a
   command line, and `--` (or `--end-of-options`) precedes anything a user typed;
-- the environment is inherited unchanged, so inside a receive quarantine the new objects are
-  visible through GIT_OBJECT_DIRECTORY / GIT_ALTERNATE_OBJECT_DIRECTORIES / GIT_QUARANTINE_PATH;
-- `--no-replace-objects` on every call: a pushed `refs/replace/*` must not change what we read;
+- `GLOBAL_OPTIONS` on every call: `--no-replace-objects` above all (a `refs/replace/*` ref
+  must not change what we read, signatures included), no pager, no optional index writes,
+  and the config that would change what git prints pinned with `-c`;
+- the environment is `environment()`: the caller's, so that what git hands to a hook
+  reaches the git calls the hook makes, minus what would change a call behind its command
+  line, plus a fixed locale and no prompts (see `environment` for the list and why);
+- stdin is /dev/null unless the call has input: no git call reads a hook's own stdin;
 - a failure becomes one `GitError` line (git's own first line of stderr).
 
 Blobs are read through ONE `git cat-file --batch` process per run (`BatchObjectReader`): 20
@@ -31,13 +38,37 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, NamedTuple, Self
 
+from agent_guard.changes.model import TreeEntry
 from agent_guard.errors import GitError
 
 log = logging.getLogger(__name__)
 
 GIT = "git"
-# Options for every invocation. quotePath makes patch headers predictable (see diffparse).
-GLOBAL_OPTIONS: tuple[str, ...] = ("--no-replace-objects", "-c", "core.quotePath=true")
+# Options for every invocation, each for a reason:
+GLOBAL_OPTIONS: tuple[str, ...] = (
+    # a pushed refs/replace/* must not change what we read (an unsigned commit must not read
+    # as an approver's signed one); git exports it to the git processes it starts, too
+    "--no-replace-objects",
+    "--no-pager",
+    # reading never refreshes or rewrites the index as a side effect (hooks never modify it)
+    "--no-optional-locks",
+    "-c",
+    "core.quotePath=true",  # predictable patch headers (see diffparse)
+    "-c",
+    "core.fsmonitor=false",  # no configured program runs when git reads the index
+    "-c",
+    "log.showSignature=false",  # `git log` prints what --format says, nothing more
+    "-c",
+    "diff.submodule=short",  # a gitlink's patch as diffparse expects it
+)
+# Variables of the caller's environment that change a call behind its command line, removed:
+# GIT_DIFF_OPTS overrides -U0 (every "added line" would come with context lines);
+# GIT_EXTERNAL_DIFF and GIT_REPLACE_REF_BASE are already defeated by --no-ext-diff and
+# --no-replace-objects and go too, in case a call ever lacks the flag.
+_UNSET_ENV = ("GIT_DIFF_OPTS", "GIT_EXTERNAL_DIFF", "GIT_REPLACE_REF_BASE")
+# Set on every call: messages in English (errors are matched, e.g. "not a git repository";
+# gettext ignores LANGUAGE under C), and never a prompt for credentials.
+_FIXED_ENV = {"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
 # The one long-lived cat-file reads every blob of a push; with git's default 96 MiB cache of
 # delta bases it grew to ~180 MiB on a 10,000-commit push. 16 MiB kept it at ~90 MiB
 # (mostly the mapped pack) at no measurable cost in time (benchmarks/push_time.py).
@@ -71,27 +102,80 @@ def _first_line(stderr: bytes) -> str:
     return (fatal or lines)[0]
 
 
+def environment() -> dict[str, str]:
+    """The environment of every git call: the caller's, minus `_UNSET_ENV`, plus `_FIXED_ENV`.
+
+    Inherited on purpose, because git hands its hooks what their own git calls need:
+    GIT_DIR / GIT_WORK_TREE / GIT_COMMON_DIR (which repository); GIT_INDEX_FILE (pre-commit
+    of `git commit -a` or of a partial commit sees a temporary index, not .git/index);
+    GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES and GIT_QUARANTINE_PATH (in
+    pre-receive the pushed objects exist only in the quarantine); GIT_NAMESPACE. Also kept:
+    GIT_CONFIG_PARAMETERS and GIT_CONFIG_COUNT/KEY_n/VALUE_n, through which hosts pass
+    settings to hooks (our `-c` options come later on the command line and win over them);
+    GIT_CONFIG_GLOBAL/SYSTEM/NOSYSTEM and HOME (the user's identity and signing setup);
+    GNUPGHOME (whose keyring judges a GPG signature), SSH_AUTH_SOCK and GPG_TTY (signing in
+    `approve`), PATH (git, gpg, ssh-keygen), and GIT_TRACE* for debugging. Computed per
+    call (a copy of a small dict): a test or a caller may change os.environ in between.
+    """
+    env = {name: value for name, value in os.environ.items() if name not in _UNSET_ENV}
+    env.update(_FIXED_ENV)
+    return env
+
+
+class Completed(NamedTuple):
+    """A finished git command: exit code and both outputs, as bytes."""
+
+    code: int
+    stdout: bytes
+    stderr: bytes
+
+
 @dataclass(frozen=True, slots=True)
 class Git:
-    """Runs git in `cwd`, inheriting the environment (quarantine variables included)."""
+    """Runs git in `cwd` with `GLOBAL_OPTIONS` and `environment()`: the one git runner."""
 
     cwd: Path
 
     def argv(self, args: Sequence[str]) -> list[str]:
         return [GIT, *GLOBAL_OPTIONS, *args]
 
-    def run(self, *args: str, input: bytes | None = None, ok_codes: Sequence[int] = (0,)) -> bytes:
-        """Run one git command to completion and return its stdout; raise GitError on failure."""
+    def call(self, *args: str, input: bytes | None = None) -> Completed:
+        """Run one git command to completion, whatever its exit code (the caller judges it)."""
         log.debug("git %s", " ".join(args))
         try:
             result = subprocess.run(
-                self.argv(args), cwd=self.cwd, input=input, capture_output=True, check=False
+                self.argv(args),
+                cwd=self.cwd,
+                input=input,
+                stdin=subprocess.DEVNULL if input is None else None,
+                capture_output=True,
+                env=environment(),
+                check=False,
             )
         except OSError as error:
             raise GitError(f"cannot run git: {error.strerror or error}") from None
-        if result.returncode not in ok_codes:
+        return Completed(result.returncode, result.stdout, result.stderr)
+
+    def run(self, *args: str, input: bytes | None = None, ok_codes: Sequence[int] = (0,)) -> bytes:
+        """Run one git command to completion and return its stdout; raise GitError on failure."""
+        result = self.call(*args, input=input)
+        if result.code not in ok_codes:
             raise GitError(_first_line(result.stderr))
         return result.stdout
+
+    def config(self, key: str) -> str | None:
+        """A config value as git resolves it (every scope, includes, `-c`); None when unset.
+
+        An unreadable config counts as unset, as it did for every caller before: the value
+        is a preference (a comment character, a signers file, an identity), never a check.
+        """
+        result = self.call("config", "--get", key)
+        value = fsdecode(result.stdout).strip() if result.code == 0 else ""
+        return value or None
+
+    def git_path(self, name: str) -> Path:
+        """`git rev-parse --git-path NAME`: where git keeps NAME (respects core.hooksPath)."""
+        return self.cwd / fsdecode(self.run("rev-parse", "--git-path", name).rstrip(b"\n"))
 
     @contextmanager
     def stream(self, *args: str, input: bytes | None = None) -> Iterator[IO[bytes]]:
@@ -107,6 +191,7 @@ class Git:
                 stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
+                env=environment(),
             )
         except OSError as error:
             raise GitError(f"cannot run git: {error.strerror or error}") from None
@@ -304,6 +389,7 @@ class BatchObjectReader:
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
+                    env=environment(),
                 )
             except OSError as error:
                 raise GitError(f"cannot run git: {error.strerror or error}") from None
@@ -413,6 +499,10 @@ class BatchObjectReader:
             raise GitError(f"object {oid} is missing")
         return found[2]
 
+    def exists(self, name: str) -> bool:
+        """Whether the object exists (its content, if any, is skipped, not read)."""
+        return all(answer is not None for _, answer in self.read_objects([name], 0))
+
     def resolve_commit(self, name: str) -> str | None:
         """Peel `name` (an id or HEAD) through annotated tags to a commit id; None otherwise."""
         current = name
@@ -430,12 +520,6 @@ class BatchObjectReader:
                 return None
             current = first[7:].decode()
         return None
-
-
-@dataclass(frozen=True, slots=True)
-class TreeEntry:
-    mode: str
-    oid: str
 
 
 def _regular(mode: str) -> bool:
@@ -542,3 +626,10 @@ class WorktreeReader:
         if target.stat().st_size > MAX_BLOB_SIZE:
             return None
         return target.read_bytes()
+
+    def read_many(self, paths: Iterable[str]) -> dict[str, bytes | None]:
+        return {path: self.read(path) for path in paths}
+
+    def entry(self, path: str) -> TreeEntry | None:
+        """None: a work-tree file has no blob id until it is read and hashed."""
+        return None

@@ -7,6 +7,7 @@ repository's hash length (40 for SHA-1, 64 for SHA-256).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -121,10 +122,42 @@ class ChangeSet:
     base: str | None = None
 
 
-class ObjectReader(Protocol):
-    """Reads blobs by id (one persistent `git cat-file --batch` behind it)."""
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    """One file of a tree as git lists it: its mode and its blob id."""
 
-    def read_blob(self, oid: str) -> bytes: ...
+    mode: str
+    oid: str
+
+
+class ObjectReader(Protocol):
+    """Reads blobs by id (one persistent `git cat-file --batch` behind it).
+
+    Everything the engine, the workers and the checks call on a reader is declared here, so
+    mypy checks every implementation (`BatchObjectReader`, `WorktreeObjects`).
+    """
+
+    @property
+    def max_blob_size(self) -> int:
+        """Blobs bigger than this are not read (`read_blob` raises `BlobTooLarge`)."""
+        ...
+
+    def read_blob(self, oid: str) -> bytes:
+        """The content of a blob; GitError when missing, BlobTooLarge over the limit."""
+        ...
+
+    def read_blobs(self, oids: Iterable[str]) -> Iterator[tuple[str, bytes | None, int]]:
+        """(oid, content, size) of each blob in one pipelined batch; content None when over
+        the limit."""
+        ...
+
+    def fresh(self) -> ObjectReader:
+        """A new reader of the same objects with its own git process (for a forked worker)."""
+        ...
+
+    def close(self) -> None:
+        """End the git process behind this reader (a later read starts a new one)."""
+        ...
 
 
 class TreeReader(Protocol):
@@ -132,4 +165,17 @@ class TreeReader(Protocol):
 
     def paths(self) -> tuple[str, ...]: ...
 
-    def read(self, path: str) -> bytes | None: ...
+    def read(self, path: str) -> bytes | None:
+        """A regular file's content; None for a missing path, a symlink, a submodule, or a
+        file over the size limit."""
+        ...
+
+    def read_many(self, paths: Iterable[str]) -> Mapping[str, bytes | None]:
+        """`read` of many paths at once (one pipelined batch where the reader has one)."""
+        ...
+
+    def entry(self, path: str) -> TreeEntry | None:
+        """The path's mode and blob id when the reader knows them without reading the file
+        (a git tree does); None otherwise, and for a missing path. Caches keyed by blob id
+        use it to skip a read; without it they hash the content."""
+        ...

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from agent_guard.changes.diffparse import DIFF_FLAGS, LOG_FORMAT, StreamReader, read_diff, read_log
@@ -109,18 +109,51 @@ class WorktreeObjects:
 
     def __init__(self, repo: Repository, changes: ChangeSet, objects: BatchObjectReader) -> None:
         self._repo = repo
+        self._changes = changes
         self._objects = objects
         self._paths = {
             file.new_oid: (file.path, file.new_mode) for file in changes.files if file.new_oid
         }
 
-    def read_blob(self, oid: str) -> bytes:
+    @property
+    def max_blob_size(self) -> int:
+        return self._objects.max_blob_size
+
+    def _from_worktree(self, oid: str) -> bytes | None:
+        """The work-tree file that hashes to `oid` (any size, as git would hash it), or None."""
         found = self._paths.get(oid)
         if found is not None:
             data = _read_worktree_blob(self._repo, *found)
             if data is not None and blob_id(data, self._repo.object_format) == oid:
                 return data
-        return self._objects.read_blob(oid)
+        return None
+
+    def read_blob(self, oid: str) -> bytes:
+        data = self._from_worktree(oid)
+        return data if data is not None else self._objects.read_blob(oid)
+
+    def read_blobs(self, oids: Iterable[str]) -> Iterator[tuple[str, bytes | None, int]]:
+        """Work-tree files as they are, the rest from the store in one pipelined batch."""
+        found: dict[str, bytes | None] = {}
+        sizes: dict[str, int] = {}
+        stored: list[str] = []
+        wanted = list(oids)
+        for oid in wanted:
+            data = self._from_worktree(oid)
+            if data is None:
+                stored.append(oid)
+            else:
+                found[oid], sizes[oid] = data, len(data)
+        for oid, data, size in self._objects.read_blobs(stored):
+            found[oid], sizes[oid] = data, size
+        for oid in wanted:
+            yield oid, found[oid], sizes[oid]
+
+    def fresh(self) -> WorktreeObjects:
+        return WorktreeObjects(self._repo, self._changes, self._objects.fresh())
+
+    def close(self) -> None:
+        self._objects.close()
 
 
 # -- revisions ---------------------------------------------------------------------------
@@ -379,8 +412,13 @@ def push_changes(
         if update.deleted:
             continue
         tip = objects.resolve_commit(update.new)
-        if tip is None:  # a tag of a tree or blob: no commits, no code
-            continue
+        if tip is None:
+            if not objects.exists(update.new):  # never "nothing to check": fail closed
+                raise GitError(
+                    f"{update.ref}: the pushed object {update.new} cannot be read (does the "
+                    "hook see the receive quarantine? GIT_OBJECT_DIRECTORY, GIT_QUARANTINE_PATH)"
+                )
+            continue  # a tag of a tree or blob: no commits, no code
         out = repo.git.run("rev-list", "--topo-order", "--reverse", tip, "--not", *exclude)
         new = [oid for oid in out.decode().split() if oid not in seen]
         seen.update(new)

@@ -11,10 +11,17 @@ check asks. (`llm-writes` is not here: it inspects calls, so it runs inside the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 
-from agent_guard.changes.model import ChangedFile, ChangeSet, ObjectReader, Status, TreeReader
+from agent_guard.changes.model import (
+    ChangedFile,
+    ChangeSet,
+    ObjectReader,
+    Status,
+    TreeEntry,
+    TreeReader,
+)
 from agent_guard.checks.base import Context, run_checks
 from agent_guard.checks.importgraph import Edge, ImportGraph, ModuleIndex, import_store
 from agent_guard.checks.pysource import ImportRecord
@@ -131,3 +138,10 @@ class _ChangedFilesReader:
         if changed is None or changed.new_oid is None or self._objects is None:
             return None
         return self._objects.read_blob(changed.new_oid)
+
+    def read_many(self, paths: Iterable[str]) -> dict[str, bytes | None]:
+        return {path: self.read(path) for path in paths}
+
+    def entry(self, path: str) -> TreeEntry | None:
+        """None: these few files are read whole anyway (ids come from their content)."""
+        return None

@@ -640,14 +640,6 @@ class ImportGraph:
         # Prefetched by `prefetch`: decoded cache hits, and the bytes of the misses.
         self._raws: dict[str, list[RawImport]] = {}
         self._blobs: dict[str, tuple[str, bytes | None]] = {}
-        read_many = getattr(tree, "read_many", None)
-        self._read_many: Callable[[Iterable[str]], Mapping[str, bytes | None]] | None = (
-            read_many if callable(read_many) else None
-        )
-        # A git tree reader knows each file's blob id without reading it (`entry(path).oid`),
-        # so a cache hit costs no read at all; other readers get the id computed from content.
-        entry = getattr(tree, "entry", None)
-        self._entry: Callable[[str], object] | None = entry if callable(entry) else None
 
     def records(self, path: str) -> tuple[ImportRecord, ...]:
         """Every import of `path` with absolute module names (() for missing/unparsable)."""
@@ -677,9 +669,10 @@ class ImportGraph:
         self.cache.flush()
 
     def _oid(self, path: str) -> str | None:
-        found = self._entry(path) if self._entry else None
-        oid = getattr(found, "oid", None)
-        return oid if isinstance(oid, str) else None
+        """The file's blob id when the tree knows it unread (a git tree does: a cache hit
+        then costs no read at all); None makes the caller compute it from the content."""
+        found = self.tree.entry(path)
+        return found.oid if found is not None else None
 
     def _cached(self, oid: str) -> list[RawImport] | None:
         value = self.cache.get_imports(oid)
@@ -691,8 +684,6 @@ class ImportGraph:
         Only reads: a file is still parsed when a search reaches it, so prefetching a whole
         frontier of a search that stops early costs reads, never parses.
         """
-        if self._read_many is None:
-            return
         misses: dict[str, str] = {}
         for path in paths:
             if path in self._records or path in self._raws or path in self._blobs:
@@ -706,7 +697,7 @@ class ImportGraph:
             else:
                 misses[path] = oid
         if len(misses) > 1:
-            for path, data in self._read_many(misses).items():
+            for path, data in self.tree.read_many(misses).items():
                 self._blobs[path] = (misses[path], data)
 
     def _raw_imports(self, path: str) -> list[RawImport]:

@@ -12,63 +12,50 @@ approval, checks that you (git's user.name/user.email) are a configured approver
 Both use `git commit --only` without paths, so whatever you have staged stays staged and out
 of the approval. The commit is signed when your git signs (`commit.gpgsign`), or with
 `--sign`; the server believes a trailer only in a signed commit or in an approver's push.
-Plain git is enough here, so GitPython is not used.
+Every git call goes through the one runner (`changes.git.Git`), like the hooks' calls.
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from agent_guard.changes.git import Git
 from agent_guard.errors import EXIT_OK, GitError, UsageError
 
 
-def _git(cwd: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, input=input, capture_output=True, text=True, check=False
-    )
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
 
 
-def default_range(cwd: Path) -> str:
+def default_range(git: Git) -> str:
     """The commits not yet on the upstream branch, or HEAD alone when there is none."""
-    upstream = _git(cwd, "rev-parse", "--verify", "--quiet", "@{upstream}")
-    return "@{upstream}..HEAD" if upstream.returncode == 0 else "HEAD"
+    upstream = git.call("rev-parse", "--verify", "--quiet", "@{upstream}")
+    return "@{upstream}..HEAD" if upstream.code == 0 else "HEAD"
 
 
-def identity(cwd: Path) -> tuple[str, str]:
-    name = _git(cwd, "config", "user.name").stdout.strip()
-    email = _git(cwd, "config", "user.email").stdout.strip()
+def identity(git: Git) -> tuple[str, str]:
+    name, email = git.config("user.name"), git.config("user.email")
     if not name or not email:
         raise UsageError("set git's user.name and user.email: the trailer names you")
     return name, email
 
 
-def with_trailer(message: str, trailer: str, cwd: Path) -> str:
+def with_trailer(message: str, trailer: str, git: Git) -> str:
     """`message` with `trailer` added where git puts trailers (interpret-trailers)."""
-    result = _git(
-        cwd,
-        "interpret-trailers",
-        "--if-exists",
-        "addIfDifferent",
-        "--trailer",
-        trailer,
-        input=message,
-    )
-    if result.returncode != 0:
-        raise GitError(result.stderr.strip() or "git interpret-trailers failed")
-    return result.stdout
+    args = ("interpret-trailers", "--if-exists", "addIfDifferent", "--trailer", trailer)
+    return _text(git.run(*args, input=message.encode("utf-8", "surrogateescape")))
 
 
 def _sign_args(sign: bool | None) -> list[str]:
     return [] if sign is None else ["--gpg-sign"] if sign else ["--no-gpg-sign"]
 
 
-def is_signed(cwd: Path) -> bool:
-    raw = _git(cwd, "cat-file", "commit", "HEAD").stdout
+def is_signed(git: Git) -> bool:
+    raw = _text(git.run("cat-file", "commit", "HEAD"))
     header = raw.split("\n\n", 1)[0]
     return "\ngpgsig " in header or "\ngpgsig-sha256 " in header
 
@@ -93,9 +80,9 @@ def command(revision_range: str | None, mode: str, sign: bool | None, dry_run: b
     from agent_guard.pipeline import evaluate, load, open_repository
     from agent_guard.report import render
 
-    cwd = Path.cwd()
-    spec = revision_range or default_range(cwd)
-    repo = open_repository(cwd)
+    repo = open_repository(Path.cwd())
+    git = repo.git
+    spec = revision_range or default_range(git)
     with repo.objects() as objects:
         changes = range_changes(repo, objects, spec)
         policy = load(repo, objects=objects)
@@ -108,7 +95,7 @@ def command(revision_range: str | None, mode: str, sign: bool | None, dry_run: b
         click.echo(f"agent-guard: nothing in {spec} needs approval")
         return EXIT_OK
     render(replace(verdict, findings=tuple(pending), note=None), "text", sys.stdout)
-    name, email = identity(cwd)
+    name, email = identity(git)
     approver = escalation.approver_named(
         escalation.Identity(name, email), policy.escalation.approvers
     )
@@ -124,9 +111,9 @@ def command(revision_range: str | None, mode: str, sign: bool | None, dry_run: b
             raise UsageError(
                 f"--amend approves HEAD, but HEAD is not the tip of {spec}: use --empty"
             )
-        message = _git(cwd, "log", "-1", "--format=%B", "HEAD").stdout
+        message = _text(git.run("log", "-1", "--format=%B", "HEAD"))
         args = ["commit", "--amend", "--only", "--quiet", *_sign_args(sign), "-F", "-"]
-        text = with_trailer(message, trailer, cwd)
+        text = with_trailer(message, trailer, git)
     else:
         summary = "\n".join(
             f"- {finding.path} ({finding.check}"
@@ -135,11 +122,11 @@ def command(revision_range: str | None, mode: str, sign: bool | None, dry_run: b
         )
         text = f"Approve escalations in {spec}\n\n{summary}\n\n{trailer}\n"
         args = ["commit", "--allow-empty", "--only", "--quiet", *_sign_args(sign), "-F", "-"]
-    result = _git(cwd, *args, input=text)
-    if result.returncode != 0:
-        lines = result.stderr.strip().splitlines()
+    result = git.call(*args, input=text.encode("utf-8", "surrogateescape"))
+    if result.code != 0:
+        lines = _text(result.stderr).strip().splitlines()
         raise GitError(lines[-1] if lines else "git commit failed")
-    signed = is_signed(cwd)
+    signed = is_signed(git)
     state = "signed" if signed else "not signed"
     click.echo(f"agent-guard: approved {len(pending)} escalation(s) as {approver} ({state})")
     if not signed:

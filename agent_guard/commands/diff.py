@@ -9,8 +9,8 @@
     --format text|concise|json|sarif|github: see commands/output.py and docs/reports.md.
 
 Exit codes: 0 passed, 1 blocked, 2 usage, config or git error (one line on stderr).
-The import path stays lean: no yaml, lxml, pathspec or GitPython unless the policy cache
-is cold (then the policy compiler imports what it needs), and no click: CI runs this on
+The import path stays lean: no yaml, lxml or pathspec unless the policy cache is
+cold (then the policy compiler imports what it needs), and no click: CI runs this on
 every push, so its parameters are declared once (`DIFF`, see `commands/params.py`) for a
 lean parser, and click is built from them only for `--help` or a bad invocation.
 """

@@ -12,16 +12,15 @@ hook keeps working when the virtual environment is not activated.
 
 from __future__ import annotations
 
-import os
 import shlex
 import stat
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 
-from agent_guard.errors import GitError, UsageError
+from agent_guard.changes.git import Git
+from agent_guard.errors import UsageError
 
 HOOK_TYPES = ("pre-commit", "commit-msg", "pre-push")
 MARKER = "# agent-guard: native hook"
@@ -58,15 +57,7 @@ _FEED_STDIN = "printf '%s\\n' \"$AGENT_GUARD_STDIN\" | "
 
 def hooks_directory(cwd: Path) -> Path:
     """Where git looks for hooks in the repository at `cwd` (respects core.hooksPath)."""
-    result = subprocess.run(
-        ["git", "rev-parse", "--git-path", "hooks"],
-        cwd=cwd,
-        capture_output=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise GitError(result.stderr.decode(errors="replace").strip() or "not a git repository")
-    return (cwd / os.fsdecode(result.stdout.rstrip(b"\n"))).resolve()
+    return Git(cwd).git_path("hooks").resolve()
 
 
 def hook_script(hook_type: str, *, python: str, chain: bool) -> str:

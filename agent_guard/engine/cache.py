@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent_guard.changes.git import BlobTooLarge
 from agent_guard.changes.model import ObjectReader
 from agent_guard.model import Finding
 from agent_guard.policy.model import Policy
@@ -66,15 +65,5 @@ class RunCache:
 def read_blobs(
     objects: ObjectReader, oids: Sequence[str]
 ) -> Iterator[tuple[str, bytes | None, int]]:
-    """(oid, content or None when too large, size), pipelined when the reader can batch."""
-    batch = getattr(objects, "read_blobs", None)
-    if batch is not None:
-        yield from batch(oids)
-        return
-    for oid in oids:
-        try:
-            data = objects.read_blob(oid)
-        except BlobTooLarge as error:
-            yield oid, None, error.size
-        else:
-            yield oid, data, len(data)
+    """(oid, content or None when too large, size), pipelined in one batch."""
+    yield from objects.read_blobs(oids)

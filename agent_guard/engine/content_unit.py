@@ -93,7 +93,7 @@ def run(
 
 
 def _check_blobs(task: Task, context: Context, workers: Workers) -> dict[ContentKey, list[Finding]]:
-    if not workers.usable(len(task), reads=True):
+    if not workers.usable(len(task)):
         return _check_task(task, context)
     tasks = [task[start : start + CHUNK] for start in range(0, len(task), CHUNK)]
 

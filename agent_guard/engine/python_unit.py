@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from agent_guard.changes.git import MAX_BLOB_SIZE
 from agent_guard.changes.model import ChangedFile, ObjectReader
 from agent_guard.checks.python import BlobResult, check_blob, too_large
 from agent_guard.checks.registry import BY_SLUG, Unit
@@ -69,7 +68,7 @@ def start(
         for file in missing[oid]:
             if data is None:
                 log.info("%s: too large to check (%d bytes)", file.path, size)
-                limit = getattr(objects, "max_blob_size", MAX_BLOB_SIZE)
+                limit = objects.max_blob_size
                 results[(oid, file.path)] = _remember(
                     cache, file, too_large(file.path, size, limit, policy)
                 )

@@ -1,12 +1,12 @@
 """The hot path stays light: with a warm policy cache, `agent-guard diff --staged` and
-`agent-guard hook pre-commit` must not import PyYAML, lxml, GitPython or pathspec.
+`agent-guard hook pre-commit` must not import PyYAML, lxml or pathspec (nor GitPython,
+which agent-guard no longer depends on: see the README's dependency notes).
 
-Those four cost about 110 ms of imports together — as much as the whole floor of a
-20-file commit check — and are needed only to compile a changed rule file or config
-(yaml, lxml, pathspec) or by `approve`/`install` (GitPython). This is a structural test,
-not a timing test: it reads `python -X importtime` of a real run in a real repository,
-so it fails the day someone adds a module-level `import yaml` to the hot path, whatever
-the machine's speed.
+Those cost about 110 ms of imports together — as much as the whole floor of a 20-file
+commit check — and are needed only to compile a changed rule file or config. This is a
+structural test, not a timing test: it reads `python -X importtime` of a real run in a
+real repository, so it fails the day someone adds a module-level `import yaml` to the hot
+path, whatever the machine's speed.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,9 +13,13 @@ from agent_guard.changes.diffparse import quote_path
 from agent_guard.changes.git import (
     CommitTreeReader,
     IndexTreeReader,
+    environment,
     open_repository,
 )
+from agent_guard.changes.sources import range_changes, staged_changes
 from agent_guard.errors import GitError
+from agent_guard.escalation import read_signatures
+from tests.changes.helpers import by_path, opened
 from tests.conftest import GitRepo
 
 
@@ -108,3 +114,69 @@ def test_symlinks_and_missing_paths_are_not_read(repo: GitRepo) -> None:
 )
 def test_quote_path_matches_git(repo: GitRepo, raw: bytes, quoted: bytes) -> None:
     assert quote_path(raw) == quoted
+
+
+# -- the runner's fixed options and environment --------------------------------------------
+
+
+def test_a_hostile_environment_does_not_change_what_a_diff_says(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIT_DIFF_OPTS overrides -U0 and a non-English locale translates git's errors: the
+    runner removes the one and fixes the other, so added lines and messages stay exact."""
+    repo.write("a.py", "".join(f"line {n}\n" for n in range(1, 8)))
+    repo.commit("seven lines")
+    repo.write("a.py", "".join(f"line {n}\n" if n != 4 else "changed\n" for n in range(1, 8)))
+    repo.add()
+    monkeypatch.setenv("GIT_DIFF_OPTS", "--unified=3")
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    monkeypatch.setenv("LANGUAGE", "de")
+    with opened(repo) as (repository, objects):
+        changes = staged_changes(repository, objects)
+    assert by_path(changes)["a.py"].added_lines == {4}
+    assert environment()["LC_ALL"] == "C" and "GIT_DIFF_OPTS" not in environment()
+
+
+def test_log_show_signature_config_does_not_break_history_or_signatures(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    """`log.showSignature=true` makes `git log` print verification text into --format
+    output; the runner pins it off, so commits and their signatures still parse."""
+    key = tmp_path / "key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    signers = tmp_path / "allowed_signers"
+    signers.write_text(f"agent@example.com {(tmp_path / 'key.pub').read_text()}")
+    repo.git("config", "gpg.format", "ssh")
+    repo.git("config", "user.signingkey", str(key))
+    repo.git("config", "log.showSignature", "true")
+    repo.write("a.py", "x = 1\n")
+    repo.commit("one")
+    repo.write("a.py", "x = 2\n")
+    repo.add()
+    repo.git("commit", "-q", "-S", "-m", "signed")
+    head = repo.git("rev-parse", "HEAD").strip()
+    with opened(repo) as (repository, objects):
+        changes = range_changes(repository, objects, "HEAD~1..HEAD")
+        signatures = read_signatures(repository.git, [head], allowed_signers=signers)
+    assert [change.commit.oid for change in changes.commits] == [head]
+    assert by_path(changes)["a.py"].added_lines == {1}
+    assert signatures[head].status == "G"
+    assert signatures[head].signer == "agent@example.com"
+
+
+def test_no_git_call_reads_the_callers_stdin(repo: GitRepo) -> None:
+    """A hook's stdin (pre-push's ref lines) belongs to the hook: git gets /dev/null."""
+    first = repo.commit("one")
+    head = repo.commit("two")
+    script = (
+        "import sys; from pathlib import Path; from agent_guard.changes.git import Git; "
+        "sys.stdout.write(repr(Git(Path('.')).run('rev-list', '--no-walk', '--stdin', 'HEAD')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=repo.path,
+        input=f"{first}\n".encode(),  # read by git, it would be listed too
+        capture_output=True,
+        check=True,
+    )
+    assert done.stdout.decode() == repr(f"{head}\n".encode())

@@ -60,6 +60,29 @@ def test_worktree_includes_unstaged_edits_and_reads_them_from_disk(repo: GitRepo
     assert file.new_oid == blob_id(data, "sha1")
 
 
+def test_worktree_objects_batch_and_fresh_read_the_same_blobs(repo: GitRepo) -> None:
+    """`read_blobs` serves work-tree files from disk and the rest from the store, in the
+    order asked; a `fresh` reader (a forked worker's) reads the same with its own cat-file."""
+    repo.write("a.py", "one\n")
+    repo.write("b.py", "stored\n")
+    repo.commit("one")
+    repo.write("a.py", "one\nunstaged\n")
+    stored = repo.git("rev-parse", "HEAD:b.py").strip()
+    with opened(repo) as (repository, objects):
+        changes = worktree_changes(repository, objects)
+        edited = by_path(changes)["a.py"].new_oid or ""
+        reader = WorktreeObjects(repository, changes, objects)
+        assert reader.max_blob_size == objects.max_blob_size
+        expected = [(stored, b"stored\n", 7), (edited, b"one\nunstaged\n", 13)]
+        assert list(reader.read_blobs([stored, edited])) == expected
+        worker = reader.fresh()
+        try:
+            assert list(worker.read_blobs([stored, edited])) == expected
+        finally:
+            worker.close()
+        assert reader.read_blob(stored) == b"stored\n"  # the original reader still works
+
+
 def test_modified_deleted_renamed_binary(repo: GitRepo) -> None:
     repo.write("keep.py", "a\nb\nc\n")
     repo.write("gone.py", "x\n")

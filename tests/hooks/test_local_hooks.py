@@ -107,6 +107,31 @@ def test_pre_commit_blocks_errors_even_when_deferring(project: GitRepo) -> None:
     assert "an error cannot be approved" in text
 
 
+@pytest.mark.parametrize(
+    "how", [("-a",), ("--", "app/handlers.py")], ids=["commit -a", "partial commit"]
+)
+def test_pre_commit_sees_the_index_git_commits_from(project: GitRepo, how: tuple[str, ...]) -> None:
+    """`git commit -a` and `git commit -- PATH` hand the hook a temporary index through
+    GIT_INDEX_FILE: the runner keeps that variable, so the hook checks what is committed
+    (here an unstaged blocking call), not .git/index (which holds only a harmless edit)."""
+    install(project, "pre-commit")
+    project.write("app/handlers.py", "")
+    project.commit("An empty handlers module")
+    project.write("app/handlers.py", BLOCKING)
+    project.write("app/services.py", "def greet(name: str) -> str:\n    return name\n")
+    project.add("app/services.py")
+    before = head(project)
+    result = subprocess.run(
+        ["git", "commit", "-m", "Add handler", *how],
+        cwd=project.path,
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode != 0, output(result)
+    assert "blocking-in-async" in output(result)
+    assert head(project) == before
+
+
 def test_commit_msg_checks_refactor_explanations(project: GitRepo) -> None:
     install(project, "pre-commit", "commit-msg")
     project.write("app/services.py", "def greet(who: str) -> str:\n    return f'hello {who}'\n")

@@ -167,6 +167,42 @@ def test_a_key_added_in_the_same_push_does_not_count(
     assert "policy-change" in result.output
 
 
+def _signed_approval(clone: GitRepo, message: str = "Add email to User") -> str:
+    """The approver's own signed approval of a models edit: the legitimate twin."""
+    clone.write("app/models.py", MODELS + "    email: str\n")
+    clone.git("add", "-A")
+    clone.git("commit", "-q", "-S", "-m", f"{message}\n\n{TRAILER}\n")
+    return clone.git("rev-parse", "HEAD").strip()
+
+
+def test_a_replace_ref_cannot_lend_a_signature_to_a_forged_approval(
+    signing_setup: tuple[GitRepo, GitRepo, str],
+) -> None:
+    """A `refs/replace/` ref on the server makes git read the forged commit as the signed one,
+    unless every git call says `--no-replace-objects`: the signature check must say it too."""
+    server, clone, _ = signing_setup
+    signed = _signed_approval(clone)
+    twin = push(clone, "main")
+    assert twin.accepted, twin  # the approver's signed approval is accepted
+    assert "signed approval by" in twin.output
+    clone.git("config", "commit.gpgsign", "false")
+    clone.write("app/models.py", MODELS + "    email: str\n    phone: str\n")
+    forged = clone.commit(f"Add phone to User\n\n{TRAILER}\n")  # unsigned, forged trailer
+    replace = f"refs/replace/{forged}"
+    signers = clone.path / ".agent-guard" / "allowed_signers"
+    status = ("-c", f"gpg.ssh.allowedSignersFile={signers}", "log", "-1", "--format=%G?", forged)
+    clone.git("update-ref", replace, signed)  # what the ref does: git reads the signed commit
+    assert clone.git(*status).strip() == "G"
+    assert clone.git("--no-replace-objects", *status).strip() == "N"
+    clone.git("update-ref", "-d", replace)
+    server.git("update-ref", replace, signed)
+    before = server_head(server)
+    result = push(clone, "main")
+    assert not result.accepted, result
+    assert "is not trusted: the commit is not signed" in result.output
+    assert server_head(server) == before
+
+
 def test_weakening_the_policy_and_editing_a_protected_file_is_rejected(
     server_and_clone: Servers,
 ) -> None:
@@ -317,6 +353,21 @@ def test_fails_closed_with_one_line_and_fail_open_lets_it_through(
     assert "accepted unchecked (--fail-open)" in opened.stdout
     gitlab = run_hook(server, "garbage\n", env={"GL_ID": "user-1"})
     assert gitlab.stdout.startswith("GL-HOOK-ERR: agent-guard: cannot check this push")
+
+
+def test_a_pushed_tip_the_hook_cannot_see_is_rejected_not_skipped(
+    server_and_clone: Servers,
+) -> None:
+    """If the hook's git calls lost the quarantine (GIT_OBJECT_DIRECTORY, ...), the pushed
+    commits would be missing; a missing tip must reject the push, never read as "a tag of
+    a tree, nothing to check" (which passed a protected edit)."""
+    server, _ = server_and_clone
+    old = server_head(server)
+    missing = "1234567890abcdef1234567890abcdef12345678"
+    result = run_hook(server, f"{old} {missing} refs/heads/main\n")
+    assert result.returncode == 1, result
+    assert "push rejected (fail closed)" in result.stdout
+    assert missing in result.stdout
 
 
 def test_time_budget_rejects_with_a_clear_message(server_and_clone: Servers) -> None:

@@ -31,6 +31,7 @@ def aws_key_id() -> str:
 
 def password() -> str:
     while True:
-        value = random_text(16, _B62 + "!#%^*-_+=")
+        # no "#" or ";": unquoted in .env or .ini files, either would start a comment
+        value = random_text(16, _B62 + "!%^*-_+=")
         if any(c.isdigit() for c in value) and any(c.isupper() for c in value):
             return value
