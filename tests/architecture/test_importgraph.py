@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from agent_guard.checks import importgraph
 from agent_guard.checks.importgraph import (
     ModuleIndex,
     ScanFailed,
@@ -19,6 +18,7 @@ from agent_guard.checks.importgraph import (
     resolve_relative,
     scan_imports,
 )
+from agent_guard.checks.importgraph import scanner as importgraph
 
 
 def test_roots_src_layout_nested_packages_and_namespaces() -> None:

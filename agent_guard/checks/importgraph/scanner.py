@@ -1,23 +1,10 @@
-"""The part of a repository's import graph that a question needs, built lazily.
+"""A module's imports, cheaply: the exact-pattern scanner and the statement-only extractor.
 
-The architecture checks ask narrow questions about a change: "does this added import reach
-the database component?", "does this added import close a cycle?". Answering them never
-needs the whole graph, only the modules reachable from the added edges. So this module:
-
-- maps module names to paths and back from the tree's path list alone (`ModuleIndex`:
-  `src/` layouts, top-level packages, packages nested below a plain directory, namespace
-  packages), without reading a file;
-- reads and parses a module only when a search reaches it (`ImportGraph.records`), with a
-  cheap extractor that visits statement bodies only (module level, if/try/with/for/while/
-  match/class/def bodies) and never walks expressions;
-- reads the files a breadth-first search has queued in one pipelined batch (`read_many`),
-  not one cat-file round trip each;
-- caches each blob's import list on disk by content (`agent_guard.results.ResultStore`: one
-  pack per run, not a file per blob), so a second run on a big repository parses almost
-  nothing.
-
-Graph nodes are repository paths, not module names: two names for one file (a namespace root
-and a nested root) are still one node, and a file that does not exist is no node at all.
+Most modules import in a few usual forms, so `scan_imports` reads them with exact patterns
+and never parses the module (`ScanFailed` when a statement is not of those forms); the rest
+go through `extract_imports`, which parses and visits statement bodies only (module level,
+if/try/with/for/while/match/class/def bodies) and never walks expressions. Rows are
+encoded for the on-disk cache by `encode`/`decode`.
 """
 
 from __future__ import annotations
@@ -26,150 +13,12 @@ import ast
 import hashlib
 import logging
 import re
-import sys
 from bisect import bisect_right
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from keyword import kwlist
-from pathlib import Path
 from typing import NamedTuple
 
-from agent_guard.changes.model import TreeReader
-from agent_guard.checks.pysource import ImportRecord, SourceError, decode, parse
-from agent_guard.results import FOLDER, ResultStore
-
 log = logging.getLogger(__name__)
-
-EXTRACTOR_VERSION = 1
-CACHE_NAMESPACE = f"imports-v{EXTRACTOR_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}"
-
-
-def import_store(cache_dir: Path | None) -> ResultStore:
-    """The store of import lists under `cache_dir` (a no-op without one); `flush()` it."""
-    return ResultStore(cache_dir, CACHE_NAMESPACE, folder=FOLDER)
-
-
-# --- module names and paths -------------------------------------------------------------
-
-
-class ModuleIndex:
-    """Module name <-> path for the `.py` files of one tree, from their paths alone.
-
-    Package roots (the directories that would be on `sys.path`) are, in lookup order:
-    `src/` when it holds Python files, the repository root, and the parent of every
-    top-most regular package (a directory with `__init__.py` whose parent has none), so
-    that `backend/app/__init__.py` makes `app` importable as the project runs it.
-    A directory of Python files without `__init__.py` is a namespace package.
-    """
-
-    def __init__(self, paths: Iterable[str]) -> None:
-        self.files: frozenset[str] = frozenset(p for p in paths if p.endswith(".py"))
-        dirs: set[str] = set()
-        for path in self.files:
-            head = path.rpartition("/")[0]
-            while head and head not in dirs:
-                dirs.add(head)
-                head = head.rpartition("/")[0]
-        self.dirs: frozenset[str] = frozenset(dirs)
-        self.roots: tuple[str, ...] = self._discover_roots()
-        self._resolved: dict[str, str | None] = {}
-        self._names: dict[str, str] = {}
-        self._top_level: set[str] | None = None
-
-    def _discover_roots(self) -> tuple[str, ...]:
-        nested: set[str] = set()
-        for path in self.files:
-            if not path.endswith("/__init__.py"):
-                continue
-            package = path[: -len("/__init__.py")]
-            parent = package.rpartition("/")[0]
-            if parent and parent + "/__init__.py" not in self.files:
-                nested.add(parent + "/")
-        src = ("src/",) if "src" in self.dirs else ()
-        nested.discard("src/")
-        return (*src, "", *sorted(nested, key=lambda root: (-root.count("/"), root)))
-
-    def resolve(self, module: str) -> str | None:
-        """The file that defines `module` (`a/b.py` or `a/b/__init__.py`), or None."""
-        if module in self._resolved:
-            return self._resolved[module]
-        found: str | None = None
-        if module and not module.startswith("."):
-            stem = module.replace(".", "/")
-            for root in self.roots:
-                for candidate in (f"{root}{stem}.py", f"{root}{stem}/__init__.py"):
-                    if candidate in self.files:
-                        found = candidate
-                        break
-                if found:
-                    break
-        self._resolved[module] = found
-        return found
-
-    def is_package_dir(self, module: str) -> bool:
-        """True when `module` is a directory of Python files under a root (namespace too)."""
-        stem = module.replace(".", "/")
-        return any(f"{root}{stem}".rstrip("/") in self.dirs for root in self.roots)
-
-    def module_name(self, path: str) -> str:
-        """The dotted name of `path`: under the most specific root whose name maps back."""
-        if path in self._names:
-            return self._names[path]
-        fallback = _strip_module(path)
-        name = fallback
-        for root in sorted(self.roots, key=len, reverse=True):
-            if root and not path.startswith(root):
-                continue
-            candidate = _strip_module(path[len(root) :])
-            if candidate and self.resolve(candidate) == path:
-                name = candidate
-                break
-        self._names[path] = name
-        return name
-
-    def is_first_party(self, module: str) -> bool:
-        """True when the top-level name of `module` is a module or package of this tree."""
-        return module.partition(".")[0] in self.top_level()
-
-    def top_level(self) -> set[str]:
-        if self._top_level is None:
-            tops: set[str] = set()
-            for root in self.roots:
-                depth = root.count("/")
-                for path in self.files:
-                    if not path.startswith(root):
-                        continue
-                    parts = path.split("/")
-                    if len(parts) > depth + 1:
-                        tops.add(parts[depth])
-                    else:
-                        tops.add(parts[depth].removesuffix(".py"))
-            tops.discard("__init__")
-            self._top_level = {top for top in tops if top.isidentifier()}
-        return self._top_level
-
-
-def _strip_module(path: str) -> str:
-    parts = path.removesuffix(".py").split("/")
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def resolve_relative(importer: str, is_package: bool, level: int, module: str) -> str | None:
-    """`from ..x import y` in module `importer` -> the absolute module (None above the top)."""
-    if level == 0:
-        return module
-    package = importer if is_package else importer.rpartition(".")[0]
-    parts = package.split(".") if package else []
-    if not parts or level - 1 >= len(parts):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join([*base, module] if module else base)
-
-
-# --- the cheap extractor ----------------------------------------------------------------
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -251,8 +100,6 @@ def extract_imports(tree: ast.Module) -> list[RawImport]:
     found.sort(key=lambda raw: (raw.line, raw.column))
     return found
 
-
-# --- the fast scanner: imports without parsing the whole module -----------------------
 
 # What may stand before `import` on the line that starts an import statement.
 _FROM_HEAD = re.compile(r"[ \t]*from\b[\w. \t]*")
@@ -570,7 +417,7 @@ def _header_opening(
     raise ScanFailed("a header that spans lines")
 
 
-def _encode(raws: list[RawImport]) -> list[list[object]]:
+def encode_rows(raws: list[RawImport]) -> list[list[object]]:
     rows: list[list[object]] = []
     for raw in raws:
         flags = int(raw.module_level) | 2 * int(raw.type_checking)
@@ -578,7 +425,7 @@ def _encode(raws: list[RawImport]) -> list[list[object]]:
     return rows
 
 
-def _decode(value: object) -> list[RawImport] | None:
+def decode_rows(value: object) -> list[RawImport] | None:
     """Cached rows back to RawImports; None when the value is not what this version wrote.
 
     The cache's header (namespace, key, CRC) already rules out torn and foreign files, so
@@ -598,230 +445,3 @@ def _decode(value: object) -> list[RawImport] | None:
 def git_blob_id(data: bytes) -> str:
     """The id git gives `data` in a SHA-1 repository (used when the tree cannot tell us)."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
-
-
-# --- the lazy graph ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Edge:
-    """`source` (a path) imports `module`; `target` is its first-party file, None if external."""
-
-    source: str
-    target: str | None
-    module: str
-    line: int
-    column: int
-    module_level: bool
-    type_checking: bool
-
-
-class ImportGraph:
-    """Import records and edges of any file of the tree, computed on demand.
-
-    `known` holds the records of the changed files (from the single AST walk); every other
-    file is read from `tree`, parsed with `extract_imports` and cached by blob id. Call
-    `flush()` at the end: it writes the new import lists to the cache as one pack.
-    """
-
-    def __init__(
-        self,
-        tree: TreeReader,
-        index: ModuleIndex,
-        cache: ResultStore | None = None,
-        known: Mapping[str, tuple[ImportRecord, ...]] | None = None,
-    ) -> None:
-        self.tree = tree
-        self.index = index
-        self.cache = cache if cache is not None else import_store(None)
-        self.parsed = 0
-        self._records: dict[str, tuple[ImportRecord, ...]] = dict(known or {})
-        self._edges: dict[str, tuple[Edge, ...]] = {}
-        # Prefetched by `prefetch`: decoded cache hits, and the bytes of the misses.
-        self._raws: dict[str, list[RawImport]] = {}
-        self._blobs: dict[str, tuple[str, bytes | None]] = {}
-
-    def records(self, path: str) -> tuple[ImportRecord, ...]:
-        """Every import of `path` with absolute module names (() for missing/unparsable)."""
-        cached = self._records.get(path)
-        if cached is not None:
-            return cached
-        raws = self._raw_imports(path)
-        name = self.index.module_name(path)
-        is_package = path.endswith("__init__.py")
-        records = tuple(
-            ImportRecord(
-                resolve_relative(name, is_package, raw.level, raw.module),
-                raw.name,
-                raw.line,
-                raw.column,
-                raw.module_level,
-                raw.type_checking,
-                raw.level,
-            )
-            for raw in raws
-        )
-        self._records[path] = records
-        return records
-
-    def flush(self) -> None:
-        """Write the import lists parsed in this run to the cache (one pack)."""
-        self.cache.flush()
-
-    def _oid(self, path: str) -> str | None:
-        """The file's blob id when the tree knows it unread (a git tree does: a cache hit
-        then costs no read at all); None makes the caller compute it from the content."""
-        found = self.tree.entry(path)
-        return found.oid if found is not None else None
-
-    def _cached(self, oid: str) -> list[RawImport] | None:
-        value = self.cache.get_imports(oid)
-        return _decode(value) if value is not None else None
-
-    def prefetch(self, paths: Iterable[str]) -> None:
-        """Look up many files in the cache, and read the misses in one batch (parsed later).
-
-        Only reads: a file is still parsed when a search reaches it, so prefetching a whole
-        frontier of a search that stops early costs reads, never parses.
-        """
-        misses: dict[str, str] = {}
-        for path in paths:
-            if path in self._records or path in self._raws or path in self._blobs:
-                continue
-            oid = self._oid(path)
-            if oid is None:
-                continue
-            raws = self._cached(oid)
-            if raws is not None:
-                self._raws[path] = raws
-            else:
-                misses[path] = oid
-        if len(misses) > 1:
-            for path, data in self.tree.read_many(misses).items():
-                self._blobs[path] = (misses[path], data)
-
-    def _raw_imports(self, path: str) -> list[RawImport]:
-        raws = self._raws.pop(path, None)
-        if raws is not None:
-            return raws
-        prefetched = self._blobs.pop(path, None)
-        if prefetched is not None:
-            oid, data = prefetched
-        else:
-            known = self._oid(path)
-            data = None
-            if known is None:
-                data = self.tree.read(path)
-                if data is None:
-                    return []
-                known = git_blob_id(data)
-            oid = known
-            raws = self._cached(oid)
-            if raws is not None:
-                return raws
-            if data is None:
-                data = self.tree.read(path)
-        if data is None:
-            return []
-        raws = self._parse(path, data)
-        self.cache.put_imports(oid, _encode(raws))
-        return raws
-
-    def _parse(self, path: str, data: bytes) -> list[RawImport]:
-        if b"import" not in data:
-            return []
-        self.parsed += 1
-        try:
-            text = decode(data)
-            try:
-                return scan_imports(text)
-            except ScanFailed as why:
-                log.debug("%s: imports scanned by parsing: %s", path, why)
-            return extract_imports(parse(text, path))
-        except SourceError as error:
-            log.debug("%s:%d: not parsed for imports: %s", path, error.line, error.message)
-            return []
-
-    def edge(self, path: str, record: ImportRecord) -> Edge | None:
-        """The edge one record of `path` makes (None for a relative import above the top).
-
-        `from a.b import c` imports the module `a.b.c` when that file exists, else the name
-        `c` of module `a.b` (grimp, import-linter's engine, decides the same way).
-        """
-        if record.module is None:
-            return None
-        module, target = record.module, None
-        if record.name and record.name != "*":
-            module = f"{record.module}.{record.name}"
-            target = self.index.resolve(module)
-            if target is None and (parent := self.index.resolve(record.module)) is not None:
-                module, target = record.module, parent
-        else:
-            target = self.index.resolve(module)
-        if target == path:
-            target = None
-        return Edge(
-            path,
-            target,
-            module,
-            record.line,
-            record.column,
-            record.module_level,
-            record.type_checking,
-        )
-
-    def expanded(self, path: str) -> bool:
-        """True when the edges of `path` are known already."""
-        return path in self._edges
-
-    def edges(self, path: str) -> tuple[Edge, ...]:
-        """Every import of `path` as an edge (first-party ones have a `target`)."""
-        cached = self._edges.get(path)
-        if cached is None:
-            found = (self.edge(path, record) for record in self.records(path))
-            cached = tuple(edge for edge in found if edge is not None)
-            self._edges[path] = cached
-        return cached
-
-
-def shortest_chain(
-    graph: ImportGraph,
-    start: Edge,
-    goal: Callable[[Edge], bool],
-    follow: Callable[[Edge], bool],
-) -> list[Edge] | None:
-    """The shortest chain `start, e1, ..., en` with `goal(en)`, or None.
-
-    Breadth-first from `start.target` through first-party files, following only edges that
-    `follow` accepts. A file is parsed at most once, and only when the search reaches it.
-    """
-    if goal(start):
-        return [start]
-    if start.target is None:
-        return None
-    parents: dict[str, Edge | None] = {start.target: None}
-    queue: deque[str] = deque([start.target])
-    while queue:
-        node = queue.popleft()
-        if not graph.expanded(node):
-            # Everything queued will be expanded unless the goal is met first: read the
-            # files of the whole frontier in one batch instead of one round trip each.
-            graph.prefetch((node, *queue))
-        for edge in graph.edges(node):
-            if not follow(edge):
-                continue
-            if goal(edge):
-                return [start, *_unwind(parents, edge)]
-            if edge.target is not None and edge.target not in parents:
-                parents[edge.target] = edge
-                queue.append(edge.target)
-    return None
-
-
-def _unwind(parents: Mapping[str, Edge | None], last: Edge) -> Iterator[Edge]:
-    chain = [last]
-    edge = parents[last.source]
-    while edge is not None:
-        chain.append(edge)
-        edge = parents[edge.source]
-    return reversed(chain)

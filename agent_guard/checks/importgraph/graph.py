@@ -1,0 +1,255 @@
+"""The lazy import graph: only the modules a search reaches are read and parsed.
+
+Graph nodes are repository paths, not module names: two names for one file (a namespace
+root and a nested root) are still one node, and a file that does not exist is no node at
+all. Files a breadth-first search has queued are read in one pipelined batch (`read_many`),
+and each blob's import list is cached on disk by content (`cache.import_store`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from agent_guard.changes.model import TreeReader
+from agent_guard.checks.importgraph.cache import import_store
+from agent_guard.checks.importgraph.modules import ModuleIndex, resolve_relative
+from agent_guard.checks.importgraph.scanner import (
+    RawImport,
+    ScanFailed,
+    decode_rows,
+    encode_rows,
+    extract_imports,
+    git_blob_id,
+    scan_imports,
+)
+from agent_guard.checks.pysource import ImportRecord, SourceError, decode, parse
+from agent_guard.results import ResultStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """`source` (a path) imports `module`; `target` is its first-party file, None if external."""
+
+    source: str
+    target: str | None
+    module: str
+    line: int
+    column: int
+    module_level: bool
+    type_checking: bool
+
+
+class ImportGraph:
+    """Import records and edges of any file of the tree, computed on demand.
+
+    `known` holds the records of the changed files (from the single AST walk); every other
+    file is read from `tree`, parsed with `extract_imports` and cached by blob id. Call
+    `flush()` at the end: it writes the new import lists to the cache as one pack.
+    """
+
+    def __init__(
+        self,
+        tree: TreeReader,
+        index: ModuleIndex,
+        cache: ResultStore | None = None,
+        known: Mapping[str, tuple[ImportRecord, ...]] | None = None,
+    ) -> None:
+        self.tree = tree
+        self.index = index
+        self.cache = cache if cache is not None else import_store(None)
+        self.parsed = 0
+        self._records: dict[str, tuple[ImportRecord, ...]] = dict(known or {})
+        self._edges: dict[str, tuple[Edge, ...]] = {}
+        # Prefetched by `prefetch`: decoded cache hits, and the bytes of the misses.
+        self._raws: dict[str, list[RawImport]] = {}
+        self._blobs: dict[str, tuple[str, bytes | None]] = {}
+
+    def records(self, path: str) -> tuple[ImportRecord, ...]:
+        """Every import of `path` with absolute module names (() for missing/unparsable)."""
+        cached = self._records.get(path)
+        if cached is not None:
+            return cached
+        raws = self._raw_imports(path)
+        name = self.index.module_name(path)
+        is_package = path.endswith("__init__.py")
+        records = tuple(
+            ImportRecord(
+                resolve_relative(name, is_package, raw.level, raw.module),
+                raw.name,
+                raw.line,
+                raw.column,
+                raw.module_level,
+                raw.type_checking,
+                raw.level,
+            )
+            for raw in raws
+        )
+        self._records[path] = records
+        return records
+
+    def flush(self) -> None:
+        """Write the import lists parsed in this run to the cache (one pack)."""
+        self.cache.flush()
+
+    def _oid(self, path: str) -> str | None:
+        """The file's blob id when the tree knows it unread (a git tree does: a cache hit
+        then costs no read at all); None makes the caller compute it from the content."""
+        found = self.tree.entry(path)
+        return found.oid if found is not None else None
+
+    def _cached(self, oid: str) -> list[RawImport] | None:
+        value = self.cache.get_imports(oid)
+        return decode_rows(value) if value is not None else None
+
+    def prefetch(self, paths: Iterable[str]) -> None:
+        """Look up many files in the cache, and read the misses in one batch (parsed later).
+
+        Only reads: a file is still parsed when a search reaches it, so prefetching a whole
+        frontier of a search that stops early costs reads, never parses.
+        """
+        misses: dict[str, str] = {}
+        for path in paths:
+            if path in self._records or path in self._raws or path in self._blobs:
+                continue
+            oid = self._oid(path)
+            if oid is None:
+                continue
+            raws = self._cached(oid)
+            if raws is not None:
+                self._raws[path] = raws
+            else:
+                misses[path] = oid
+        if len(misses) > 1:
+            for path, data in self.tree.read_many(misses).items():
+                self._blobs[path] = (misses[path], data)
+
+    def _raw_imports(self, path: str) -> list[RawImport]:
+        raws = self._raws.pop(path, None)
+        if raws is not None:
+            return raws
+        prefetched = self._blobs.pop(path, None)
+        if prefetched is not None:
+            oid, data = prefetched
+        else:
+            known = self._oid(path)
+            data = None
+            if known is None:
+                data = self.tree.read(path)
+                if data is None:
+                    return []
+                known = git_blob_id(data)
+            oid = known
+            raws = self._cached(oid)
+            if raws is not None:
+                return raws
+            if data is None:
+                data = self.tree.read(path)
+        if data is None:
+            return []
+        raws = self._parse(path, data)
+        self.cache.put_imports(oid, encode_rows(raws))
+        return raws
+
+    def _parse(self, path: str, data: bytes) -> list[RawImport]:
+        if b"import" not in data:
+            return []
+        self.parsed += 1
+        try:
+            text = decode(data)
+            try:
+                return scan_imports(text)
+            except ScanFailed as why:
+                log.debug("%s: imports scanned by parsing: %s", path, why)
+            return extract_imports(parse(text, path))
+        except SourceError as error:
+            log.debug("%s:%d: not parsed for imports: %s", path, error.line, error.message)
+            return []
+
+    def edge(self, path: str, record: ImportRecord) -> Edge | None:
+        """The edge one record of `path` makes (None for a relative import above the top).
+
+        `from a.b import c` imports the module `a.b.c` when that file exists, else the name
+        `c` of module `a.b` (grimp, import-linter's engine, decides the same way).
+        """
+        if record.module is None:
+            return None
+        module, target = record.module, None
+        if record.name and record.name != "*":
+            module = f"{record.module}.{record.name}"
+            target = self.index.resolve(module)
+            if target is None and (parent := self.index.resolve(record.module)) is not None:
+                module, target = record.module, parent
+        else:
+            target = self.index.resolve(module)
+        if target == path:
+            target = None
+        return Edge(
+            path,
+            target,
+            module,
+            record.line,
+            record.column,
+            record.module_level,
+            record.type_checking,
+        )
+
+    def expanded(self, path: str) -> bool:
+        """True when the edges of `path` are known already."""
+        return path in self._edges
+
+    def edges(self, path: str) -> tuple[Edge, ...]:
+        """Every import of `path` as an edge (first-party ones have a `target`)."""
+        cached = self._edges.get(path)
+        if cached is None:
+            found = (self.edge(path, record) for record in self.records(path))
+            cached = tuple(edge for edge in found if edge is not None)
+            self._edges[path] = cached
+        return cached
+
+
+def shortest_chain(
+    graph: ImportGraph,
+    start: Edge,
+    goal: Callable[[Edge], bool],
+    follow: Callable[[Edge], bool],
+) -> list[Edge] | None:
+    """The shortest chain `start, e1, ..., en` with `goal(en)`, or None.
+
+    Breadth-first from `start.target` through first-party files, following only edges that
+    `follow` accepts. A file is parsed at most once, and only when the search reaches it.
+    """
+    if goal(start):
+        return [start]
+    if start.target is None:
+        return None
+    parents: dict[str, Edge | None] = {start.target: None}
+    queue: deque[str] = deque([start.target])
+    while queue:
+        node = queue.popleft()
+        if not graph.expanded(node):
+            # Everything queued will be expanded unless the goal is met first: read the
+            # files of the whole frontier in one batch instead of one round trip each.
+            graph.prefetch((node, *queue))
+        for edge in graph.edges(node):
+            if not follow(edge):
+                continue
+            if goal(edge):
+                return [start, *_unwind(parents, edge)]
+            if edge.target is not None and edge.target not in parents:
+                parents[edge.target] = edge
+                queue.append(edge.target)
+    return None
+
+
+def _unwind(parents: Mapping[str, Edge | None], last: Edge) -> Iterator[Edge]:
+    chain = [last]
+    edge = parents[last.source]
+    while edge is not None:
+        chain.append(edge)
+        edge = parents[edge.source]
+    return reversed(chain)
