@@ -139,7 +139,7 @@ def load(
 
 def objects_for(repo: Repository, changes: ChangeSet, objects: BatchObjectReader) -> ObjectReader:
     """Where a ChangeSet's blobs are read: the store, or the work tree for a work-tree diff."""
-    if changes.kind == "worktree":
+    if changes.kind in ("worktree", "files"):
         return WorktreeObjects(repo, changes, objects)
     return objects
 
@@ -148,7 +148,7 @@ def tree_for(repo: Repository, changes: ChangeSet, objects: BatchObjectReader) -
     """The new state of a ChangeSet, for checks that read files beyond the diff."""
     if changes.kind == "staged":
         return IndexTreeReader(repo.git, objects)
-    if changes.kind == "worktree" and repo.root is not None:
+    if changes.kind in ("worktree", "files") and repo.root is not None:
         return WorktreeReader(repo.git, repo.root)
     if changes.tree is not None:
         return CommitTreeReader(repo.git, objects, changes.tree)
@@ -251,3 +251,33 @@ def range_approvals(
     base = next((changes.base for changes in changesets if changes.base), None)
     signatures = escalation.verified_signatures(repo, objects, commits, settings, tree=base)
     return escalation.server_approvals(commits, settings, environ={}, signatures=signatures)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRequest:
+    """What `agent-guard check [PATH...]` was asked: whole files, like `ruff check`."""
+
+    paths: tuple[Path, ...] = ()
+    config: Path | None = None
+    rules: tuple[Path, ...] | None = None
+    fail_on: Severity = Severity.ERROR
+    selection: Selection = ALL
+
+
+def check(request: CheckRequest, cwd: Path | str = ".") -> Verdict:
+    """`agent-guard check`: every line of the files under `paths` (the whole work tree
+    without them), by the code and content checks; nothing here is a change to approve."""
+    from agent_guard.changes.files import file_changes, relative_paths
+
+    repo = open_repository(cwd)
+    with repo.objects() as objects:
+        paths = relative_paths(repo, request.paths, Path(cwd).resolve())
+        changes = file_changes(repo, paths)
+        policy = load(repo, config=request.config, rules=request.rules, objects=objects)
+        policy = request.selection.narrow(policy)
+        if not policy.rule_files:
+            log.warning("no rule file found: only the always-on checks run")
+        options = EngineOptions(all_lines=True, cache_dir=repo.cache_dir)
+        return evaluate(
+            repo, objects, [changes], policy, options=options, fail_on=request.fail_on
+        )

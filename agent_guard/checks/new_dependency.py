@@ -99,6 +99,8 @@ class NewDependencyCheck:
             findings += check_imports(
                 unit.index, declared, settings, unit.changes, changed.path, added
             )
+        if unit.changes.kind == "files":
+            return findings  # whole files: a dependency list has no "before" to be new against
         for changed in unit.changes.files:
             if not (
                 changed.has_content

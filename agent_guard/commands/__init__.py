@@ -6,6 +6,7 @@ for `--help` without importing every command module.
 
 COMMANDS: dict[str, str] = {
     "diff": "Check a change (staged by default, or a revision range) against the policy.",
+    "check": "Check every line of files (default: the whole work tree), like `ruff check`.",
     "rules": "Show the compiled policy: every rule, its severity and the checks enforcing it.",
     "explain": "Show the documentation of a check.",
     "init": "Write a starter .agent-guard.yaml from the discovered rule files.",

@@ -12,6 +12,9 @@ Per ChangeSet, each unit is built once and handed to every enabled check of its 
 4. `imports` — the import graph of the change (`checks.architecture`);
 5. `message` — each commit; 6. `ref` — the ref update of a push.
 
+Whole files (`agent-guard check`, a ChangeSet of kind `files`) have no change to judge: only
+the units that read content run (python, content, imports).
+
 Then the changed-line filter (findings of line-filtered units count on added or changed
 lines, or when their `scope` holds one; `all_lines` keeps everything; file-level findings
 count whenever the file changed), the suppression stage (`suppressions.mark`), and the
@@ -49,6 +52,7 @@ log = logging.getLogger(__name__)
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 _NO_SETTINGS = CheckSettings("", Severity.WARNING)
+WHOLE_FILES = "files"  # the ChangeSet kind of `agent-guard check` (changes/files.py)
 Units = list[tuple[str | None, tuple[ChangedFile, ...]]]
 
 
@@ -71,6 +75,9 @@ def run(
         finally:
             cache.flush()
     groups = enabled_by_unit(policy)
+    if changes.kind == WHOLE_FILES:  # `agent-guard check`: content, not a change to judge
+        for unit in (Unit.PATH, Unit.MESSAGE, Unit.REF):
+            groups.pop(unit, None)
     # `run_checks` gives each check its own settings; this placeholder is never read.
     context = Context(_NO_SETTINGS, policy, changes, objects, tree, options.cache_dir)
     units: Units = [(change.commit.oid, change.files) for change in changes.commits] or [
