@@ -367,16 +367,9 @@ def _check_python_blob(
     except SourceError as error:
         syntax = policy.enabled("syntax-error")
         if syntax is not None and syntax.applies_to(file.path):
-            findings.append(
-                make_finding(
-                    syntax,
-                    file.path,
-                    error.line,
-                    error.column,
-                    f"this file does not parse: {error.message}",
-                    "fix the syntax error; no other check can read this file until you do",
-                )
-            )
+            from agent_guard.checks.syntax_error import syntax_error_finding
+
+            findings.append(syntax_error_finding(file.path, error, syntax))
         return findings, ()
     from agent_guard.checks.python import check_python
 

@@ -58,7 +58,7 @@ import builtins
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from agent_guard.checks.base import make_finding
 from agent_guard.checks.pysource import ImportRecord, module_name
@@ -125,7 +125,10 @@ class Scope:
         self.depth: int = base + (kind in (ScopeKind.FUNCTION, ScopeKind.LAMBDA))
 
 
-class Check[C]:
+C = TypeVar("C")
+
+
+class Check(Generic[C]):
     """Base of every check that runs in the walk (see the module docstring)."""
 
     slug: ClassVar[str]
