@@ -78,11 +78,11 @@ def test_a_clone_builds_and_installs_with_the_agent_guard_command(tmp_path: Path
     env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]}
     version = subprocess.run(
         [str(target / "bin" / "agent-guard"), "--version"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
     )  # fmt: skip
     assert version.returncode == 0 and "version 0.1.0" in version.stdout, version.stderr
     where = subprocess.run(
         [str(python), "-c", "import agent_guard; print(agent_guard.__file__)"],
-        capture_output=True, text=True, env=env, check=True,
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=True,
     )  # fmt: skip
     assert where.stdout.startswith(str(target)), where.stdout
