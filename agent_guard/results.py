@@ -2,7 +2,8 @@
 
 A blob id names its content forever, so what the checks found in a blob stays true while the
 checks and the policy stay the same. Entries are keyed by a digest of: agent-guard's version,
-the policy's fingerprint (a digest of the config and rule files it was compiled from, see
+the Python it runs on (its parser and its list of standard modules decide findings too), the
+policy's fingerprint (a digest of the config and rule files it was compiled from, see
 `Policy.fingerprint`), what was checked ("python", "secrets"), the blob id, the path (checks
 depend on it: include/exclude globs, module names) and, for the secret scan, the lines
 scanned. Python results are whole-file (the engine applies the changed-line filter
@@ -36,6 +37,7 @@ import logging
 import os
 import pickle
 import struct
+import sys
 import zlib
 from collections.abc import Collection
 from pathlib import Path
@@ -58,6 +60,7 @@ SMALL_PACK = 4 << 20  # bytes: packs under this are merged (a commit's, a short 
 MAX_BYTES = 256 << 20  # the oldest packs are dropped beyond this in total
 PENDING_LIMIT = 32 << 20  # bytes of new results held before they are written as a pack
 _COUNT = struct.Struct(">I")
+_PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
 _ENTRY = struct.Struct(">32sQII")  # key, offset, length, CRC-32 of the payload
 _UNPICKLING_ERRORS = (
     pickle.UnpicklingError,
@@ -132,7 +135,7 @@ class ResultStore:
 
     def _key(self, kind: str, oid: str, path: str, lines: Collection[int] | None) -> bytes:
         digest = hashlib.sha256()
-        for part in (__version__, self._fingerprint, kind, oid, path):
+        for part in (__version__, _PYTHON, self._fingerprint, kind, oid, path):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         if lines is not None:
             digest.update(",".join(map(str, sorted(lines))).encode())

@@ -9,17 +9,59 @@ checks (one walk, see `checks/python.py`) and the architecture checks (which con
 from __future__ import annotations
 
 import ast
+import re
+import sys
 from dataclasses import dataclass
 
 
 class SourceError(Exception):
-    """The file cannot be decoded or parsed; `line`/`column` say where (1-based)."""
+    """The file cannot be decoded or parsed; `line`/`column` say where (1-based).
 
-    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+    `newer` names the newer Python whose syntax the failing line may use ("Python 3.12: a
+    `type` statement") when agent-guard runs on an older one: then the parser here cannot
+    judge the file, and the syntax-error finding is only advisory.
+    """
+
+    def __init__(
+        self, message: str, line: int = 1, column: int = 1, newer: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        self.newer = newer
+
+
+# Syntax that a supported Python's parser rejects and a newer one accepts: the version that
+# added it, what it is, and a pattern for the line the older parser fails on ("line") or for
+# its message ("message"). On an older interpreter such a failure is not called a syntax
+# error: a project on Python 3.12 must not be blocked because its hook runs on a 3.11.
+_TYPE_PARAMS = r"^\s*(?:(?:async\s+)?def|class|type)\s+\w+\s*\["
+_NEWER_SYNTAX: tuple[tuple[tuple[int, int], str, str, re.Pattern[str]], ...] = (
+    ((3, 12), "a `type` statement", "line", re.compile(r"^\s*type\s+\w+\s*[\[=]")),
+    ((3, 12), "type parameters", "line", re.compile(_TYPE_PARAMS)),
+    ((3, 12), "an f-string of PEP 701", "message", re.compile(r"^f-string")),
+    ((3, 13), "a type parameter default", "line", re.compile(_TYPE_PARAMS + r"[^\]]*=")),
+    ((3, 14), "a template string", "line", re.compile(r"(?<![\w.])(?:[tT][rR]?|[rR][tT])['\"]")),
+    ((3, 14), "exception types without parentheses", "message", re.compile(r"^multiple exc")),
+)
+
+
+def newer_syntax(text: str, line: int, message: str) -> str | None:
+    """The newer syntax the failing `line` may use ("Python 3.12: a `type` statement"), if any.
+
+    Only the syntax of Pythons newer than the running one is considered, so on the newest
+    Python this always returns None and every parse failure is a syntax error. The table is
+    in version order; the newest match is named (`type X[T = int]` needs 3.13, not 3.12).
+    """
+    lines = re.split(r"\r\n?|\n", text)
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    for version, what, where, pattern in reversed(_NEWER_SYNTAX):  # the newest match wins
+        if sys.version_info[:2] < version and pattern.search(
+            source if where == "line" else message
+        ):
+            return f"Python {version[0]}.{version[1]}: {what}"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +116,7 @@ def parse(text: str, path: str) -> ast.Module:
         if null >= 0:  # point at the first null byte, which CPython does not locate
             line = text.count("\n", 0, null) + 1
             column = null - text.rfind("\n", 0, null)
-        raise SourceError(message, line, column) from None
+        raise SourceError(message, line, column, newer_syntax(text, line, message)) from None
     except (RecursionError, MemoryError):
         raise SourceError("too deeply nested to parse") from None
 

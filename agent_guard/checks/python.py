@@ -58,7 +58,7 @@ import builtins
 import importlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from agent_guard.checks.base import make_finding
 from agent_guard.checks.options import Option
@@ -130,7 +130,10 @@ class Scope:
         self.depth: int = base + (kind in (ScopeKind.FUNCTION, ScopeKind.LAMBDA))
 
 
-class Check[C]:
+C = TypeVar("C")
+
+
+class Check(Generic[C]):
     """Base of every check that runs in the walk (see the module docstring)."""
 
     slug: ClassVar[str]
@@ -874,18 +877,12 @@ def _sourced(findings: Sequence[Finding], lines: list[str]) -> tuple[Finding, ..
 
 
 def _unparsable(path: str, error: SourceError, policy: Policy) -> list[Finding]:
+    from agent_guard.checks.syntax_error import syntax_error_finding
+
     settings = policy.enabled("syntax-error")
     if settings is None or not settings.applies_to(path):
         return []
-    finding = make_finding(
-        settings,
-        path,
-        error.line,
-        error.column,
-        f"this file does not parse: {error.message}",
-        "fix the syntax error; no other check can read this file until you do",
-    )
-    return [replace(finding, file_level=True)]
+    return [replace(syntax_error_finding(path, error, settings), file_level=True)]
 
 
 def too_large(path: str, size: int, limit: int, policy: Policy) -> BlobResult:

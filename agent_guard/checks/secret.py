@@ -536,6 +536,8 @@ class _LineScanner:
             quoted = value.group("quoted")
             if quoted is None and not self.bare_values:
                 continue
+            if quoted is None and value.group("bare")[0] in "{[":
+                continue  # a flow mapping or list (`secret: {severity: error}`), not a literal
             text = quoted if quoted is not None else value.group("bare")
             group = "quoted" if quoted is not None else "bare"
             seen_until = value.end()

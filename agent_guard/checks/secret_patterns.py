@@ -145,7 +145,7 @@ TOKEN_PATTERNS: tuple[TokenPattern, ...] = (
         "sendgrid-key",
         "SendGrid API key",
         ("SG.",),
-        rf"(?P<secret>{_word_start(r'SG\.', 3)}[{_URLSAFE}]{{22}}\.[{_URLSAFE}]{{43}})"
+        rf"(?P<secret>{_word_start('SG[.]', 3)}[{_URLSAFE}]{{22}}\.[{_URLSAFE}]{{43}})"
         rf"(?![{_URLSAFE}])",
     ),
     TokenPattern(

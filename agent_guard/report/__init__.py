@@ -14,9 +14,21 @@ import os
 from typing import TextIO
 
 from agent_guard.errors import UsageError
+from agent_guard.model import Finding
 from agent_guard.verdict import Verdict
 
 FORMATS: tuple[str, ...] = ("text", "concise", "json", "sarif", "github")
+MESSAGE_FILE = "COMMIT_EDITMSG"
+
+
+def location(finding: Finding) -> str:
+    """The file a finding is shown on, never empty: SARIF and GitHub annotations need one.
+
+    A commit-message finding has no path (the JSON report keeps `""`); it is shown on
+    `COMMIT_EDITMSG`, git's name for the message file the commit-msg hook reads, and its
+    commit, when it has one, travels with it.
+    """
+    return finding.path or MESSAGE_FILE
 
 
 def use_color(stream: TextIO, color: bool | None) -> bool:

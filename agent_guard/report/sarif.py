@@ -4,7 +4,11 @@ One run; the driver lists every check of the registry as a rule (id = code, name
 `escalate` and `error` map to level "error", `warning` to "warning", `advisory` to "note";
 the agent-guard severity, commit and rule quote travel in `properties`. An approved
 escalation carries an accepted external suppression. Paths are relative URIs against
-%SRCROOT%, percent-encoded (a name with spaces or non-UTF-8 bytes stays a valid URI).
+%SRCROOT%, percent-encoded (a name with spaces or non-UTF-8 bytes stays a valid URI), never
+empty: a commit-message finding is located on COMMIT_EDITMSG (`report.location`).
+
+The log is valid against the final SARIF 2.1.0 schema (OASIS Standard, errata 01) and
+passes Microsoft's SARIF Multitool `validate` with no error and no warning (both in tests).
 """
 
 from __future__ import annotations
@@ -13,12 +17,15 @@ import json
 from typing import TextIO
 from urllib.parse import quote
 
-from agent_guard import __version__
+from agent_guard import HOMEPAGE, __version__
 from agent_guard.checks.registry import CHECKS
 from agent_guard.model import Finding, Severity
+from agent_guard.report import location
 from agent_guard.verdict import Verdict
 
-SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 _LEVEL = {
     Severity.ESCALATE: "error",
     Severity.ERROR: "error",
@@ -33,6 +40,7 @@ def uri(path: str) -> str:
 
 
 def _result(finding: Finding) -> dict[str, object]:
+    path = uri(location(finding))
     text = finding.message
     if finding.rule is not None:
         text += f'\nRule ({finding.rule.file}:{finding.rule.line}): "{finding.rule.text}"'
@@ -59,7 +67,7 @@ def _result(finding: Finding) -> dict[str, object]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": uri(finding.path), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
                     "region": region,
                 }
             }
@@ -83,7 +91,7 @@ def _result(finding: Finding) -> dict[str, object]:
         result["suppressions"] = [
             {
                 "kind": "external",
-                "state": "accepted",
+                "status": "accepted",
                 "justification": f"escalation approved by {finding.approved_by or 'an approver'}",
             }
         ]
@@ -111,6 +119,7 @@ def report(verdict: Verdict) -> dict[str, object]:
                         "name": "agent-guard",
                         "version": __version__,
                         "semanticVersion": __version__,
+                        "informationUri": HOMEPAGE,
                         "rules": rules,
                     }
                 },

@@ -11,6 +11,8 @@ case: nothing may be reported. Optional header lines:
     # corpus-options: {"require_exc_info": false}   options of the directory's check
     # corpus-checks: print-call, broad-except     more checks to enable (suppression cases)
     # corpus-severity: escalate                   severity of every enabled check
+    # corpus-python: 3.12                         the Python whose parser accepts the file:
+                                                  on an older one, only an advisory AG108
 
 The ruff agreement benchmark reads the same files and the same markers.
 """
@@ -29,6 +31,7 @@ _EXPECT_BELOW = re.compile(r"^\s*#\s*expect-below:\s*([A-Z0-9, ]+)")
 _PATH = re.compile(r"^#\s*corpus-path:\s*(\S+)", re.MULTILINE)
 _CHECKS = re.compile(r"^#\s*corpus-checks:\s*(.+)$", re.MULTILINE)
 _SEVERITY = re.compile(r"^#\s*corpus-severity:\s*(\w+)", re.MULTILINE)
+_PYTHON = re.compile(r"^#\s*corpus-python:\s*(\d+)\.(\d+)", re.MULTILINE)
 _OPTIONS = re.compile(r"^#\s*corpus-options:\s*(\{.*\})\s*$", re.MULTILINE)
 
 
@@ -41,6 +44,7 @@ class Case:
     expected: frozenset[tuple[int, str]]  # (line, code)
     checks: tuple[str, ...] = ()  # enabled besides the directory's own
     severity: str | None = None
+    python: tuple[int, int] = (3, 11)  # the oldest Python that parses the file
 
     @property
     def id(self) -> str:
@@ -76,6 +80,7 @@ def load_case(file: Path) -> Case:
         expected=frozenset(expected),
         checks=tuple(_codes(checks.group(1))) if (checks := _CHECKS.search(text)) else (),
         severity=severity.group(1) if (severity := _SEVERITY.search(text)) else None,
+        python=(int(version[1]), int(version[2])) if (version := _PYTHON.search(text)) else (3, 11),
     )
 
 

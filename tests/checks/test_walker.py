@@ -217,8 +217,12 @@ def test_a_tree_too_deep_to_resolve_becomes_a_syntax_error_finding() -> None:
     sleep = _at(ast.Attribute(call, "sleep", ast.Load()))
     body = _at(ast.Expr(_at(ast.Call(func=sleep, args=[], keywords=[]))))
     function = _at(
-        ast.AsyncFunctionDef(
-            "f", ast.arguments([], [], None, [], [], None, []), [body], [], None, None, []
+        ast.AsyncFunctionDef(  # by keyword: Python 3.12 added a field (type_params)
+            name="f",
+            args=ast.arguments([], [], None, [], [], None, []),
+            body=[body],
+            decorator_list=[],
+            returns=None,
         )
     )
     tree = ast.Module(body=[function], type_ignores=[])

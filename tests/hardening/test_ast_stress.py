@@ -8,6 +8,7 @@ change through or blocks everyone.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ class Source:
     data: bytes
     syntax_error: str | None  # expected words of the syntax-error message; None: it parses
     print_line: int | None = None  # a line with a print() call the checks must still see
+    newer: tuple[int, int] | None = None  # syntax of that Python: an older one only advises
 
 
 DEEP_BUT_VALID = "too deeply nested to check"  # checked normally, or this finding; no crash
@@ -60,10 +62,12 @@ SOURCES = [
     Source("CR-only line endings", b"x = 1\rprint(x)\r", None, 2),
     Source("latin-1 with a cookie", b"# coding: latin-1\ns = '\xe9'\nprint(s)\n", None, 3),
     Source("tabs mixed with spaces", b"if True:\n        x = 1\n\ty = 2\n", "indentation"),
+    Source("Python 3.12 syntax: type statement", b"type Pair = tuple[int, int]\n", None,
+           newer=(3, 12)),
     Source("Python 3.13 syntax: type parameter default",
-           b"type Pair[T = int] = tuple[T, T]\n", "invalid syntax"),
+           b"type Pair[T = int] = tuple[T, T]\n", None, newer=(3, 13)),
     Source("Python 3.14 syntax: except without parentheses",
-           b"try:\n    pass\nexcept ValueError, TypeError:\n    pass\n", "parenthes"),
+           b"try:\n    pass\nexcept ValueError, TypeError:\n    pass\n", None, newer=(3, 14)),
     Source("Python 2 syntax", b"print 'hello'\n", "Missing parentheses"),
     Source("empty file", b"", None),
     Source("only a BOM", b"\xef\xbb\xbf", None),
@@ -88,7 +92,12 @@ def test_stress_source_is_a_finding_or_checked(source: Source, repo: GitRepo) ->
     code, report, elapsed = _diff_json(repo, "--staged")
     findings = [f for f in report["findings"] if f["path"] == "app/stress.py"]  # type: ignore[attr-defined]
     syntax = [f for f in findings if f["check"] == "syntax-error"]
-    if source.syntax_error is None:
+    if source.newer is not None and sys.version_info[:2] < source.newer:
+        # this interpreter cannot tell new syntax from a mistake: advisory, never a block
+        assert [f["severity"] for f in syntax] == ["advisory"], findings
+        assert "Python {}.{}".format(*source.newer) in syntax[0]["message"], syntax[0]
+        assert code == 0
+    elif source.syntax_error is None:
         assert syntax == [], syntax
     elif source.syntax_error is DEEP_BUT_VALID:
         assert len(syntax) <= 1, findings

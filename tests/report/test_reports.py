@@ -16,7 +16,8 @@ from agent_guard.report.github import escape_data, escape_property
 from agent_guard.verdict import Approvals, decide
 from tests.conftest import GitRepo
 
-SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text())
+SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text())  # final
+# (OASIS Standard, errata 01): where it comes from is in test_ci_outputs.py
 RULE = Rule(
     ".cursor/rules/backend.mdc",
     19,
@@ -132,7 +133,7 @@ def test_sarif_validates_against_the_2_1_0_schema() -> None:
     results = document["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["AG001", "AG001", "AG102", "AG101"]
     assert [r["level"] for r in results] == ["error", "error", "error", "warning"]
-    assert results[1]["suppressions"][0]["state"] == "accepted"
+    assert results[1]["suppressions"][0]["status"] == "accepted"
     uri = results[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "we%20ird%0A%1B%5B31mname%2Cx%3Ay%25.py"
     assert results[3]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (

@@ -229,3 +229,16 @@ def test_a_token_prefix_inside_a_longer_word_is_not_a_token() -> None:
     body = fakes.github_token()[4:]
     assert scan("a.txt", f"see xghp_{body} and eyJeyJeyJ{body}\n") == []
     assert len(scan("a.txt", f"see ghp_{body}\n")) == 1
+
+
+def test_a_yaml_flow_collection_is_structure_not_a_literal() -> None:
+    # `agent-guard init` writes such lines; the key names a secret, the value is a mapping
+    config = (
+        "#   secret: {severity: error}  # .cursor/rules/backend.mdc:111\n"
+        'secrets: [".env", "*.pem"]\n'
+        "checks: {secret: {severity: error, exclude: [tests/**]}}\n"
+    )
+    assert scan(".agent-guard.yaml", config) == []
+    # a credential inside a flow mapping is still judged by its own key
+    [finding] = scan("app/settings.yaml", 'db: {host: db, password: "Zr8vQ2mXk9LpW4tNc7"}\n')
+    assert finding.line == 1 and "assignment" in dict(finding.extra)["kind"]

@@ -1,2 +1,3 @@
-names = ['a']
-print(f"{', '.join(f'{n!r}' for n in names)}")
+# corpus-python: 3.12
+names = ["a"]
+print(f"{", ".join(f"{n!r}" for n in names)}")

@@ -1,3 +1,4 @@
+# corpus-python: 3.12
 type Vector = list[float]
 
 

@@ -1,0 +1,3 @@
+type = "int"
+if type == "int"  # expect: AG108
+    pass
