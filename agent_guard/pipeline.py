@@ -278,6 +278,4 @@ def check(request: CheckRequest, cwd: Path | str = ".") -> Verdict:
         if not policy.rule_files:
             log.warning("no rule file found: only the always-on checks run")
         options = EngineOptions(all_lines=True, cache_dir=repo.cache_dir)
-        return evaluate(
-            repo, objects, [changes], policy, options=options, fail_on=request.fail_on
-        )
+        return evaluate(repo, objects, [changes], policy, options=options, fail_on=request.fail_on)

@@ -91,7 +91,7 @@ _CONVERT: dict[Kind, Callable[[object], object]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class Option(Generic[T]):  # noqa: UP046 (Generic: the package supports Python 3.11)
+class Option(Generic[T]):
     """One option of one check. `value(settings)` is what the check reads."""
 
     name: str

@@ -62,9 +62,19 @@ def test_sarif_passes_the_multitool_with_no_error_and_no_warning(
     _refactor_without_body(repo)
     ranged = repo.agent_guard("diff", "HEAD~1..HEAD", "--format", "sarif")
     assert ranged.returncode == 1, ranged.stderr
-    logs = [tmp_path / "range.sarif", tmp_path / "approved-and-odd-paths.sarif"]
+    logs = [
+        tmp_path / "range.sarif",
+        tmp_path / "approved-and-odd-paths.sarif",
+        tmp_path / "suppressed.sarif",
+    ]
     logs[0].write_text(ranged.stdout)
     logs[1].write_text(_render("sarif"))
+    repo.write("AGENTS.md", "- Never use print() for debugging.\n")
+    repo.write("tool.py", "print(1)  # agent-guard: ignore[print-call] the tool's output\n")
+    repo.commit("a suppressed finding")
+    suppressed = repo.agent_guard("diff", "HEAD~1..HEAD", "--format", "sarif")
+    assert '"inSource"' in suppressed.stdout, suppressed.stdout
+    logs[2].write_text(suppressed.stdout)
     output = tmp_path / "validation.sarif"
     validate = subprocess.run(
         [str(_multitool()), "validate", *map(str, logs), "--output", str(output),
@@ -83,7 +93,7 @@ def test_sarif_passes_the_multitool_with_no_error_and_no_warning(
         assert invocation.get("executionSuccessful", True), invocation
         for note in invocation.get("toolExecutionNotifications", []):
             assert note.get("level") != "error", note
-    assert "2 files scanned" in validate.stdout, validate.stdout
+    assert "3 files scanned" in validate.stdout, validate.stdout
 
 
 def test_sarif_of_a_range_meets_the_final_schema_and_names_every_file(repo: GitRepo) -> None:
