@@ -13,6 +13,10 @@ Printed: per check, its findings, the blocking ones, and its block rate (the sha
 replayed commits it blocked); then every blocked commit with its blocking findings, to read
 and label, and a sample of warnings. `--json OUT` saves every finding with its commit, for
 labelling. A run that exits 2 or prints a traceback is a crash and is listed too.
+
+`--new-only` applies issue 15's "new violations only" rule after the fact, as the engine
+will: a code finding is dropped when the same check on the file's old version (`C^:path`)
+has a finding with the same fingerprint (`agent_guard.checks.fingerprint`).
 """
 
 from __future__ import annotations
@@ -80,6 +84,71 @@ def replay_one(repo: Path, sha: str, subject: str, extra: list[str]) -> Replayed
     return result
 
 
+CODE_FAMILY = "python"
+
+
+class NewOnly:
+    """Drops the code findings a commit's parent already had (by fingerprint)."""
+
+    def __init__(self, repo: Path, config: Path | None, rules: list[Path]) -> None:
+        from agent_guard.changes.git import open_repository
+        from agent_guard.checks.registry import BY_SLUG
+        from agent_guard.pipeline import load
+
+        self.repo = repo
+        self.code_checks = {slug for slug, info in BY_SLUG.items() if info.family == CODE_FAMILY}
+        self.policy = load(open_repository(repo), config=config, rules=rules or None)
+
+    def blob(self, rev: str, path: str) -> str | None:
+        run = subprocess.run(
+            ["git", "-C", str(self.repo), "show", f"{rev}:{path}"],
+            check=False,
+            capture_output=True,
+        )
+        if run.returncode != 0:
+            return None
+        from agent_guard.checks.pysource import SourceError, decode
+
+        try:
+            return decode(run.stdout)
+        except SourceError:
+            return None
+
+    def filter(self, run: Replayed) -> None:
+        from agent_guard.checks.fingerprint import new_findings
+        from agent_guard.checks.pysource import SourceError, parse
+        from agent_guard.checks.python import check_python
+        from agent_guard.model import Finding, Severity
+
+        by_path: dict[str, list[dict[str, object]]] = {}
+        for finding in run.findings:
+            if finding["check"] in self.code_checks and finding["check"] != "syntax-error":
+                by_path.setdefault(str(finding["path"]), []).append(finding)
+        for path, found in by_path.items():
+            old_text = self.blob(f"{run.commit}^", path)
+            new_text = self.blob(run.commit, path)
+            if old_text is None or new_text is None:
+                continue
+            try:
+                old_tree, new_tree = parse(old_text, path), parse(new_text, path)
+            except SourceError:
+                continue
+            old = check_python(path, old_text, old_tree, self.policy).findings
+            new = [
+                Finding(str(f["check"]), str(f["code"]), Severity(str(f["severity"])), path,
+                        int(str(f["line"])), int(str(f["column"])), str(f["message"]), "")
+                for f in found
+            ]  # fmt: skip
+            kept = new_findings(new, new_text.splitlines(), new_tree, old,
+                                old_text.splitlines(), old_tree)  # fmt: skip
+            keep = {(k.check, k.line, k.column, k.message) for k in kept}
+            drop = [
+                f for f in found
+                if (f["check"], f["line"], f["column"], f["message"]) not in keep
+            ]  # fmt: skip
+            run.findings = [f for f in run.findings if all(f is not d for d in drop)]
+
+
 def table(runs: list[Replayed]) -> list[str]:
     findings: Counter[str] = Counter()
     blocking: Counter[str] = Counter()
@@ -118,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="commits replayed at once")
     parser.add_argument("--json", type=Path, help="write every finding here")
     parser.add_argument("--warnings", type=int, default=15, help="warnings to sample")
+    parser.add_argument(
+        "--new-only", action="store_true", help="drop code findings the parent already had"
+    )
     args = parser.parse_args(argv)
 
     repo = args.repo.resolve()
@@ -129,6 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     todo = commits(repo, args.last, args.rev)
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:
         runs = list(pool.map(lambda c: replay_one(repo, c[0], c[1], extra), todo))
+    if args.new_only:
+        config = args.config.resolve() if args.config else None
+        new_only = NewOnly(repo, config, [rule.resolve() for rule in args.rules])
+        for run in runs:
+            if run.findings:
+                new_only.filter(run)
 
     blocked = [run for run in runs if run.blocking]
     crashed = [run for run in runs if run.error]

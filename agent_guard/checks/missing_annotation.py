@@ -27,26 +27,56 @@ def find_user(session: Session, user_id: int, active: bool = True) -> User | Non
 ```
 The finding covers the signature only (decorators to the line before the body), so editing
 the body of an old unannotated function does not report it.
+
+Generated migrations (`**/migrations/**`, `**/alembic/versions/**`: the option
+`generated_patterns`) are not checked: the tool that writes them writes their signatures.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from dataclasses import dataclass
 
-from agent_guard.checks.python import Check, ScopeKind, option, signature_scope
+from agent_guard.checks.python import (
+    Check,
+    ScopeKind,
+    option,
+    option_strings,
+    signature_scope,
+)
+from agent_guard.globs import glob_to_regex
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {"allow_dummy_args": False}
+OPTIONS: dict[str, object] = {
+    "allow_dummy_args": False,
+    "generated_patterns": ["**/migrations/**", "**/alembic/versions/**"],
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    allow_dummy_args: bool
+    generated: re.Pattern[str] | None
+
 
 _STATIC = frozenset({"builtins.staticmethod", "staticmethod"})
 
 
-class MissingAnnotation(Check[bool]):
+class MissingAnnotation(Check[Config]):
     slug = "missing-annotation"
 
     @classmethod
-    def configure(cls, settings: CheckSettings) -> bool:
-        return bool(option(settings, OPTIONS, "allow_dummy_args"))
+    def configure(cls, settings: CheckSettings) -> Config:
+        patterns = option_strings(settings, OPTIONS, "generated_patterns")
+        generated = (
+            re.compile("|".join(f"(?:{glob_to_regex(p)})" for p in patterns)) if patterns else None
+        )
+        return Config(bool(option(settings, OPTIONS, "allow_dummy_args")), generated)
+
+    @classmethod
+    def skips(cls, config: Config, path: str) -> bool:
+        return config.generated is not None and config.generated.fullmatch(path) is not None
 
     def _check(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         args = node.args
@@ -58,10 +88,11 @@ class MissingAnnotation(Check[bool]):
         params.extend(args.kwonlyargs)
         if args.kwarg is not None:
             params.append(args.kwarg)
+        dummies = self.config.allow_dummy_args
         missing = [
             self._shown(arg, args)
             for arg in params
-            if arg.annotation is None and not (self.config and arg.arg.startswith("_"))
+            if arg.annotation is None and not (dummies and arg.arg.startswith("_"))
         ]
         no_return = node.returns is None and node.name != "__init__"
         if not missing and not no_return:
