@@ -201,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     todo = commits(repo, args.last, args.rev)
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:
         runs = list(pool.map(lambda c: replay_one(repo, c[0], c[1], extra), todo))
+    unfiltered = table(runs)
     if args.new_only:
         config = args.config.resolve() if args.config else None
         new_only = NewOnly(repo, config, [rule.resolve() for rule in args.rules])
@@ -220,8 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         "",
         *table(runs),
         "",
-        "blocked commits:",
     ]
+    if args.new_only:
+        out += ["before the fingerprint filter (--new-only):", *unfiltered, ""]
+    out += ["blocked commits:"]
     for run in blocked:
         out.append(f"  {run.commit[:12]} {run.subject[:90]}")
         out += [describe(f) for f in run.blocking]
