@@ -30,6 +30,9 @@ the body of an old unannotated function does not report it.
 
 Generated migrations (`**/migrations/**`, `**/alembic/versions/**`: the option
 `generated_patterns`) are not checked: the tool that writes them writes their signatures.
+In test files (the option `test_patterns`), the `test_*` functions and methods are not
+checked: pytest calls them, injects their parameters by name and ignores what they return;
+the helpers and fixtures of a test file still are.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from dataclasses import dataclass
 from agent_guard.checks.python import (
     Check,
     ScopeKind,
+    Walk,
     option,
     option_strings,
     signature_scope,
@@ -51,6 +55,7 @@ from agent_guard.policy.model import CheckSettings
 OPTIONS: dict[str, object] = {
     "allow_dummy_args": False,
     "generated_patterns": ["**/migrations/**", "**/alembic/versions/**"],
+    "test_patterns": ["tests/**", "**/tests/**", "**/test_*.py", "**/*_test.py", "**/conftest.py"],
 }
 
 
@@ -58,6 +63,13 @@ OPTIONS: dict[str, object] = {
 class Config:
     allow_dummy_args: bool
     generated: re.Pattern[str] | None
+    tests: re.Pattern[str] | None
+
+
+def _globs(patterns: list[str]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{glob_to_regex(p)})" for p in patterns))
 
 
 _STATIC = frozenset({"builtins.staticmethod", "staticmethod"})
@@ -68,17 +80,23 @@ class MissingAnnotation(Check[Config]):
 
     @classmethod
     def configure(cls, settings: CheckSettings) -> Config:
-        patterns = option_strings(settings, OPTIONS, "generated_patterns")
-        generated = (
-            re.compile("|".join(f"(?:{glob_to_regex(p)})" for p in patterns)) if patterns else None
+        return Config(
+            bool(option(settings, OPTIONS, "allow_dummy_args")),
+            _globs(option_strings(settings, OPTIONS, "generated_patterns")),
+            _globs(option_strings(settings, OPTIONS, "test_patterns")),
         )
-        return Config(bool(option(settings, OPTIONS, "allow_dummy_args")), generated)
+
+    def __init__(self, walk: Walk, settings: CheckSettings, config: Config) -> None:
+        super().__init__(walk, settings, config)
+        self.in_tests = config.tests is not None and config.tests.fullmatch(walk.path) is not None
 
     @classmethod
     def skips(cls, config: Config, path: str) -> bool:
         return config.generated is not None and config.generated.fullmatch(path) is not None
 
     def _check(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if self.in_tests and node.name.startswith("test"):
+            return  # pytest calls it: no caller reads its types
         args = node.args
         params = [*args.posonlyargs, *args.args]
         if params and self.walk.scope.kind == ScopeKind.CLASS and not self._static(node):
