@@ -55,7 +55,7 @@ from agent_guard.policy.model import CheckSettings
 
 OPTIONS: dict[str, object] = {
     "logger_names": ["logger", "log", "logging", "structlog", "_logger", "_log", "LOGGER", "LOG"],
-    "require_exc_info": None,  # None: only when the rule's words ask for a traceback
+    "require_exc_info": False,  # unless configured: True when the rule asks for a traceback
     "handling_calls": [],
 }
 
@@ -98,9 +98,8 @@ class _Handler:
 
 def wants_traceback(settings: CheckSettings) -> bool:
     """True when the rule asks for the traceback, not just for logging."""
-    configured = option(settings, OPTIONS, "require_exc_info")
-    if configured is not None:
-        return bool(configured)
+    if "require_exc_info" in settings.options:
+        return bool(option(settings, OPTIONS, "require_exc_info"))
     return settings.rule is not None and bool(_TRACEBACK_WORDS.search(settings.rule.text))
 
 

@@ -45,7 +45,7 @@ from agent_guard.checks.python import Check, Walk, option
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings
 
-OPTIONS: dict[str, object] = {"requires_python": None}
+OPTIONS: dict[str, object] = {"requires_python": ""}  # "": unknown
 
 _MINIMUM = re.compile(r"(>=|~=|==|>)\s*(\d+)\.(\d+)")
 
