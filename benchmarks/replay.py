@@ -14,6 +14,9 @@ replayed commits it blocked); then every blocked commit with its blocking findin
 and label, and a sample of warnings. `--json OUT` saves every finding with its commit, for
 labelling. A run that exits 2 or prints a traceback is a crash and is listed too.
 
+agent-guard caches results per blob and policy in `<git-dir>/agent-guard/`; a replay measures
+the code as it is now, so that cache is emptied first (`--keep-cache` keeps it).
+
 `--new-only` applies issue 15's "new violations only" rule after the fact, as the engine
 will: a code finding is dropped when the same check on the file's old version (`C^:path`)
 has a finding with the same fingerprint (`agent_guard.checks.fingerprint`).
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -187,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="commits replayed at once")
     parser.add_argument("--json", type=Path, help="write every finding here")
     parser.add_argument("--warnings", type=int, default=15, help="warnings to sample")
+    parser.add_argument("--keep-cache", action="store_true", help="keep agent-guard's cache")
     parser.add_argument(
         "--new-only", action="store_true", help="drop code findings the parent already had"
     )
@@ -199,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     for rule in args.rules:
         extra += ["--rules", str(rule.resolve())]
     todo = commits(repo, args.last, args.rev)
+    if not args.keep_cache:
+        cache = Path(git(repo, "rev-parse", "--absolute-git-dir").strip()) / "agent-guard"
+        shutil.rmtree(cache, ignore_errors=True)  # results of an older agent-guard
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:
         runs = list(pool.map(lambda c: replay_one(repo, c[0], c[1], extra), todo))
     unfiltered = table(runs)
