@@ -18,8 +18,9 @@ agent-guard caches results per blob and policy in `<git-dir>/agent-guard/`; a re
 the code as it is now, so that cache is emptied first (`--keep-cache` keeps it).
 
 `--new-only` applies issue 15's "new violations only" rule after the fact, as the engine
-will: a code finding is dropped when the same check on the file's old version (`C^:path`)
-has a finding with the same fingerprint (`agent_guard.checks.fingerprint`).
+will: a code finding is dropped when the same check on the file's old version (`C^:path`,
+the old path of a renamed file) has a finding with the same fingerprint
+(`agent_guard.checks.fingerprint`).
 """
 
 from __future__ import annotations
@@ -118,6 +119,21 @@ class NewOnly:
         except SourceError:
             return None
 
+    def renames(self, commit: str) -> dict[str, str]:
+        """New path -> old path of the files `commit` renamed (as the engine sees them)."""
+        out = git(self.repo, "diff", "--name-status", "-M", "-z", f"{commit}^", commit)
+        fields = out.split("\0")
+        result: dict[str, str] = {}
+        index = 0
+        while index < len(fields) - 1:
+            status = fields[index]
+            if status.startswith(("R", "C")):
+                result[fields[index + 2]] = fields[index + 1]
+                index += 3
+            else:
+                index += 2
+        return result
+
     def filter(self, run: Replayed) -> None:
         from agent_guard.checks.fingerprint import new_findings
         from agent_guard.checks.pysource import SourceError, parse
@@ -128,8 +144,9 @@ class NewOnly:
         for finding in run.findings:
             if finding["check"] in self.code_checks and finding["check"] != "syntax-error":
                 by_path.setdefault(str(finding["path"]), []).append(finding)
+        renamed = self.renames(run.commit) if by_path else {}
         for path, found in by_path.items():
-            old_text = self.blob(f"{run.commit}^", path)
+            old_text = self.blob(f"{run.commit}^", renamed.get(path, path))
             new_text = self.blob(run.commit, path)
             if old_text is None or new_text is None:
                 continue
