@@ -28,8 +28,10 @@ def find_user(session: Session, user_id: int, active: bool = True) -> User | Non
 The finding covers the signature only (decorators to the line before the body), so editing
 the body of an old unannotated function does not report it.
 
-Generated migrations (`**/migrations/**`, `**/alembic/versions/**`: the option
-`generated_patterns`) are not checked: the tool that writes them writes their signatures.
+Generated code is not checked — the tool that writes it writes its signatures: migrations
+(`**/migrations/**`, `**/alembic/versions/**`: the option `generated_patterns`) and files
+that say so in their first lines (`# This file is auto-generated`, `DO NOT EDIT`,
+`@generated`).
 In test files (the option `test_patterns`), the `test_*` functions and methods are not
 checked: pytest calls them, injects their parameters by name and ignores what they return;
 the helpers and fixtures of a test file still are.
@@ -57,6 +59,11 @@ OPTIONS: dict[str, object] = {
     "generated_patterns": ["**/migrations/**", "**/alembic/versions/**"],
     "test_patterns": ["tests/**", "**/tests/**", "**/test_*.py", "**/*_test.py", "**/conftest.py"],
 }
+
+
+#: The marker of a generated file, looked for in its first lines.
+GENERATED = re.compile(r"auto[- ]?generated|do not edit|@generated", re.IGNORECASE)
+_HEAD = 400  # characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +96,15 @@ class MissingAnnotation(Check[Config]):
     def __init__(self, walk: Walk, settings: CheckSettings, config: Config) -> None:
         super().__init__(walk, settings, config)
         self.in_tests = config.tests is not None and config.tests.fullmatch(walk.path) is not None
+        self.generated = GENERATED.search(walk.text[:_HEAD]) is not None
 
     @classmethod
     def skips(cls, config: Config, path: str) -> bool:
         return config.generated is not None and config.generated.fullmatch(path) is not None
 
     def _check(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if self.generated:
+            return
         if self.in_tests and node.name.startswith("test"):
             return  # pytest calls it: no caller reads its types
         args = node.args
