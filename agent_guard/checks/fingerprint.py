@@ -26,7 +26,7 @@ import copy
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from agent_guard.model import Finding
 
@@ -60,11 +60,16 @@ def new_findings(
     Per fingerprint, as many findings as the new version has more than the old one are new;
     of those, the last ones in the file are kept (an added duplicate is usually the later).
     """
-    old_counts = Counter(fingerprint(f, old_lines, old_tree) for f in old)
+    keyed = [(finding, fingerprint(finding, new_lines, new_tree)) for finding in new]
+    return select_new(keyed, (fingerprint(f, old_lines, old_tree) for f in old))
+
+
+def select_new(new: Sequence[tuple[Finding, str]], old: Iterable[str]) -> list[Finding]:
+    """`new_findings` on fingerprints computed earlier (e.g. kept with cached results)."""
+    old_counts = Counter(old)
     seen: Counter[str] = Counter()
     kept = []
-    for finding in new:
-        key = fingerprint(finding, new_lines, new_tree)
+    for finding, key in new:
         seen[key] += 1
         if seen[key] > old_counts[key]:  # the first ones are the old ones
             kept.append(finding)

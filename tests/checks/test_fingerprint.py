@@ -87,3 +87,12 @@ def test_a_fingerprint_without_a_tree_uses_the_line() -> None:
     assert fingerprint(finding, ["print( 1 )  # x"], None) == fingerprint(
         finding, ["print( 1 )"], None
     )
+
+
+def test_select_new_works_on_stored_fingerprints() -> None:
+    from agent_guard.checks.fingerprint import select_new
+
+    one = Finding("print-call", "AG102", Severity.ERROR, "a.py", 3, 5, "m", "f")
+    two = Finding("print-call", "AG102", Severity.ERROR, "a.py", 4, 5, "m", "f")
+    assert select_new([(one, "k"), (two, "k")], ["k"]) == [two]
+    assert select_new([(one, "k")], []) == [one]
