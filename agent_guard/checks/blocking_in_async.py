@@ -9,7 +9,10 @@ coroutine does:
 - files: `open`, `io.open`, `codecs.open`, and `pathlib.Path` `open`/`read_*`/`write_*`;
 - HTTP: `requests.*` (module functions and `Session` methods), sync `httpx` (module functions
   and `httpx.Client` methods), `urllib.request.urlopen`, `urllib3`;
-- processes: `subprocess.*`, `os.system`, `os.popen`, `os.wait*`, `os.spawn*`,
+- processes: `subprocess.run`, `call`, `check_call`, `check_output`, `getoutput`,
+  `getstatusoutput`, `Popen` (and `Popen.wait`/`communicate`) — not the other names of the
+  module (`subprocess.CompletedProcess(...)` in a test double builds a result, it runs
+  nothing) — `os.system`, `os.popen`, `os.wait*`, `os.spawn*`,
   `os.posix_spawn*`;
 - `input()`; socket connects (`socket.create_connection`, `socket.socket().connect`);
 - sync SQLAlchemy/SQLModel session work (`Session.execute/commit/query/...`) on a session
@@ -58,6 +61,11 @@ _WAIT = "`await process.wait()` on an `asyncio` subprocess (or `asyncio.to_threa
 _SOCKET = "`await asyncio.open_connection(...)`"
 _DB = "an `AsyncSession` (`sqlalchemy.ext.asyncio`) and `await session.execute(...)`"
 _HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+#: The subprocess calls that start or wait for a process (not `CompletedProcess(...)`,
+#: `PIPE` or the exception classes).
+_SUBPROCESS_CALLS = (
+    "run", "call", "check_call", "check_output", "getoutput", "getstatusoutput", "Popen",
+)  # fmt: skip
 _PATH_METHODS = ("open", "read_text", "read_bytes", "write_text", "write_bytes")
 _SESSION_METHODS = (
     "execute", "commit", "query", "flush", "refresh", "scalar", "scalars", "get", "merge",
@@ -89,7 +97,9 @@ OPTIONS: tuple[Option[Any], ...] = (
             "urllib3.PoolManager.urlopen": _HTTP,
             "urllib3.HTTPConnectionPool.request": _HTTP,
             "urllib3.HTTPConnectionPool.urlopen": _HTTP,
-            "subprocess.*": _PROCESS,
+            **{f"subprocess.{name}": _PROCESS for name in _SUBPROCESS_CALLS},
+            "subprocess.Popen.wait": _WAIT,
+            "subprocess.Popen.communicate": _WAIT,
             "os.system": _PROCESS,
             "os.popen": _PROCESS,
             "os.spawn*": _PROCESS,

@@ -1,17 +1,29 @@
 """logic-in-route (AG107): business logic inside a route handler.
 
 ## What it does
-Finds route handlers — functions decorated with `X.get/post/put/patch/delete/head/options/
-api_route/route/websocket(...)` where `X` is a FastAPI, Starlette or Flask application or
-router (`FastAPI()`, `APIRouter()`, `Starlette()`, `Flask()`, `Blueprint()`, resolved
-through imports; or a name in the option `app_names`, such as an `app` imported from another
-module) — and reports those that contain business logic:
+Finds real HTTP route handlers and reports those that contain business logic. Routes are:
+
+- functions decorated with `X.get/post/put/patch/delete/head/options/api_route/route/
+  websocket(...)` where `X` is a FastAPI, Starlette or Flask application or router
+  (`FastAPI()`, `APIRouter()`, `Starlette()`, `Flask()`, `Blueprint()`, resolved through
+  imports); when `X` is only known by its name (the option `app_names`, such as an `app`
+  imported from another module), the decorator must also name a URL path (`"/items"`, `""`,
+  `path=...`) — so a chat-bot listener (`@app.options("action_id")`) is not a route;
+- Django views: in a `views.py` module or `views/` package, module-level functions whose
+  first parameter is `request`; and the `get/post/put/patch/delete` methods of classes based
+  on a `...View`, `...ViewSet` or `...APIView` (Django, DRF);
+- functions decorated with DRF's `@api_view`.
+
+Business logic is:
 
 - a loop (`for`, `async for`, `while`);
 - branching deeper than one level (an `if`/`match` inside another; `elif` is one level);
 - a direct persistence call: `session.add/commit/delete/execute/query/...` on a SQLAlchemy
-  (async) session or a name in `session_names`, or an ORM `.save()`;
-- more than `max_statements` statements (default 12; nested functions' bodies not counted).
+  (async) session or a name in `session_names`, an ORM `.save()`, a Django write
+  (`Model.objects.create/update/delete/bulk_create/...`);
+- more than `max_statements` statements (default 12; nested functions' bodies not counted),
+  where literal data structures (`x = {"a": 1}`, `return ["a", "b"]`) and markup builders (`with
+  tag.div(): tag.p("text")`: a `with` without `as` and the bare calls in it) do not count.
 
 Code in functions nested inside the handler is not the handler's.
 
@@ -55,6 +67,7 @@ from typing import Any
 from agent_guard.checks.options import Kind, Option
 from agent_guard.checks.python import (
     Check,
+    ScopeKind,
     Walk,
     function_scope,
     option,
@@ -93,6 +106,12 @@ OPTIONS: tuple[Option[Any], ...] = (
     ),
 )  # fmt: skip
 
+VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+VIEW_BASES = ("View", "ViewSet", "APIView", "ViewSetMixin")
+DJANGO_WRITES = frozenset(
+    {"create", "update", "delete", "bulk_create", "bulk_update", "get_or_create",
+     "update_or_create"}
+)  # fmt: skip
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "route", "websocket"}
 )
@@ -141,30 +160,56 @@ class LogicInRoute(Check[Config]):
         super().__init__(walk, settings, config)
         self.routes: list[_Route] = []
         self.elifs: set[ast.If] = set()
+        self.markup: set[int] = set()  # statements directly inside a `with` without `as`
 
     # --- which functions are routes -------------------------------------------------------
 
     def is_route(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if (self.walk.qualified_name(target) or "").endswith("api_view"):
+                return True  # DRF
             if not isinstance(decorator, ast.Call):
                 continue
             func = decorator.func
             if not isinstance(func, ast.Attribute) or func.attr not in ROUTE_METHODS:
                 continue
-            if self.is_app(func.value):
+            known = self.is_app(func.value)
+            if known is True or (known is None and _names_a_path(decorator)):
                 return True
         return False
 
-    def is_app(self, receiver: ast.expr) -> bool:
+    def is_view(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """A Django function view, or an HTTP method of a class-based view."""
+        scope = self.walk.scope
+        if scope.kind == ScopeKind.MODULE:
+            params = [*node.args.posonlyargs, *node.args.args]
+            in_views = self.walk.path.endswith("views.py") or "/views/" in self.walk.path
+            return in_views and bool(params) and params[0].arg == "request"
+        owner = scope.node
+        if scope.kind != ScopeKind.CLASS or not isinstance(owner, ast.ClassDef):
+            return False
+        if node.name not in VIEW_METHODS:
+            return False
+        for base in owner.bases:
+            name = self.walk.qualified_name(base) or ast.unparse(base)
+            if name.rpartition(".")[2].endswith(VIEW_BASES):
+                return True
+        return False
+
+    def is_app(self, receiver: ast.expr) -> bool | None:
+        """True: an app or router type; None: only its name says so; False: not one."""
         name = self.walk.qualified_name(receiver)
         if name is not None and name in self.config.app_types:
             return True
         if name is not None:
-            return name.rpartition(".")[2] in self.config.app_names and "." in name
-        return isinstance(receiver, ast.Name) and receiver.id in self.config.app_names
+            last = name.rpartition(".")[2]
+            return None if last in self.config.app_names and "." in name else False
+        named = isinstance(receiver, ast.Name) and receiver.id in self.config.app_names
+        return None if named else False
 
     def _enter_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        if node.decorator_list and self.is_route(node):
+        if (node.decorator_list and self.is_route(node)) or self.is_view(node):
             self.routes.append(_Route(node))
 
     def _leave_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -201,8 +246,22 @@ class LogicInRoute(Check[Config]):
     def enter_stmt(self, node: ast.stmt) -> None:
         if self.routes:
             route = self._current()
-            if route is not None:
+            if route is not None and not self._is_data_or_markup(node):
                 route.statements += 1
+
+    def _is_data_or_markup(self, node: ast.stmt) -> bool:
+        """Literal data and markup-builder statements are not logic (see the docs)."""
+        if isinstance(node, ast.With | ast.AsyncWith):
+            if all(item.optional_vars is None for item in node.items):
+                self.markup.update(id(stmt) for stmt in node.body)
+                return True
+            return False
+        if isinstance(node, ast.Expr) and id(node) in self.markup:
+            return isinstance(node.value, ast.Call)
+        value = getattr(node, "value", None)
+        if isinstance(node, ast.Assign | ast.AnnAssign | ast.Return) and value is not None:
+            return not isinstance(value, ast.Constant) and _is_literal(value)
+        return False
 
     def _loop(self, node: ast.For | ast.AsyncFor | ast.While) -> None:
         route = self._current() if self.routes else None
@@ -254,7 +313,9 @@ class LogicInRoute(Check[Config]):
             return
         if func.attr == "save" and not node.args:
             shown = "`.save()`"
-        elif func.attr in PERSISTENCE_METHODS and self.is_session(func.value):
+        elif (func.attr in DJANGO_WRITES and _on_objects(func.value)) or (
+            func.attr in PERSISTENCE_METHODS and self.is_session(func.value)
+        ):
             shown = f"`{ast.unparse(func)}()`"
         else:
             return
@@ -267,6 +328,43 @@ class LogicInRoute(Check[Config]):
         if isinstance(receiver, ast.Attribute) and receiver.attr in self.config.session_names:
             return True
         return self.walk.qualified_name(receiver) in SESSION_TYPES
+
+
+def _names_a_path(decorator: ast.Call) -> bool:
+    """The route decorator names a URL path: `"/items"`, `""`, `path="/items"`."""
+    for keyword in decorator.keywords:
+        if keyword.arg in ("path", "rule"):
+            return True
+    if not decorator.args:
+        return False
+    first = decorator.args[0]
+    if isinstance(first, ast.JoinedStr):
+        return True
+    return (
+        isinstance(first, ast.Constant)
+        and isinstance(first.value, str)
+        and (first.value == "" or first.value.startswith("/"))
+    )
+
+
+def _on_objects(receiver: ast.expr) -> bool:
+    """`Model.objects` or `Model.objects.filter(...)`: a Django manager or queryset."""
+    node = receiver
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value
+    return isinstance(node, ast.Attribute) and node.attr == "objects"
+
+
+def _is_literal(value: ast.expr) -> bool:
+    """A constant, or a list/tuple/set/dict display made only of constants."""
+    if isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, ast.List | ast.Tuple | ast.Set):
+        return all(_is_literal(element) for element in value.elts)
+    if isinstance(value, ast.Dict):
+        keys = [key for key in value.keys if key is not None]
+        return all(_is_literal(part) for part in (*keys, *value.values))
+    return False
 
 
 def _has_docstring(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:

@@ -27,15 +27,33 @@ def find_user(session: Session, user_id: int, active: bool = True) -> User | Non
 ```
 The finding covers the signature only (decorators to the line before the body), so editing
 the body of an old unannotated function does not report it.
+
+Generated code is not checked — the tool that writes it writes its signatures: migrations
+(`**/migrations/**`, `**/alembic/versions/**`: the option `generated_patterns`) and files
+that say so in their first lines (`# This file is auto-generated`, `DO NOT EDIT`,
+`@generated`).
+In test files (the option `test_patterns`), the `test_*` functions and methods are not
+checked: pytest calls them, injects their parameters by name and ignores what they return;
+the helpers and fixtures of a test file still are.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from agent_guard.checks.options import Kind, Option
-from agent_guard.checks.python import Check, ScopeKind, option, signature_scope
+from agent_guard.checks.python import (
+    Check,
+    ScopeKind,
+    Walk,
+    option,
+    option_strings,
+    signature_scope,
+)
+from agent_guard.globs import glob_to_regex
 from agent_guard.policy.model import CheckSettings
 
 OPTIONS: tuple[Option[Any], ...] = (
@@ -45,19 +63,67 @@ OPTIONS: tuple[Option[Any], ...] = (
         False,
         "parameters named `_` or `__` need no annotation",
     ),
+    Option(
+        "generated_patterns",
+        Kind.STRINGS,
+        ["**/migrations/**", "**/alembic/versions/**"],
+        "globs of generated files (migrations), not checked",
+    ),
+    Option(
+        "test_patterns",
+        Kind.STRINGS,
+        ["tests/**", "**/tests/**", "**/test_*.py", "**/*_test.py", "**/conftest.py"],
+        "globs of test files, which this check leaves alone",
+    ),
 )
+
+
+#: The marker of a generated file, looked for in its first lines.
+GENERATED = re.compile(r"auto[- ]?generated|do not edit|@generated", re.IGNORECASE)
+_HEAD = 400  # characters
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    allow_dummy_args: bool
+    generated: re.Pattern[str] | None
+    tests: re.Pattern[str] | None
+
+
+def _globs(patterns: list[str]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{glob_to_regex(p)})" for p in patterns))
+
 
 _STATIC = frozenset({"builtins.staticmethod", "staticmethod"})
 
 
-class MissingAnnotation(Check[bool]):
+class MissingAnnotation(Check[Config]):
     slug = "missing-annotation"
 
     @classmethod
-    def configure(cls, settings: CheckSettings) -> bool:
-        return bool(option(settings, OPTIONS, "allow_dummy_args"))
+    def configure(cls, settings: CheckSettings) -> Config:
+        return Config(
+            bool(option(settings, OPTIONS, "allow_dummy_args")),
+            _globs(option_strings(settings, OPTIONS, "generated_patterns")),
+            _globs(option_strings(settings, OPTIONS, "test_patterns")),
+        )
+
+    def __init__(self, walk: Walk, settings: CheckSettings, config: Config) -> None:
+        super().__init__(walk, settings, config)
+        self.in_tests = config.tests is not None and config.tests.fullmatch(walk.path) is not None
+        self.generated = GENERATED.search(walk.text[:_HEAD]) is not None
+
+    @classmethod
+    def skips(cls, config: Config, path: str) -> bool:
+        return config.generated is not None and config.generated.fullmatch(path) is not None
 
     def _check(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if self.generated:
+            return
+        if self.in_tests and node.name.startswith("test"):
+            return  # pytest calls it: no caller reads its types
         args = node.args
         params = [*args.posonlyargs, *args.args]
         if params and self.walk.scope.kind == ScopeKind.CLASS and not self._static(node):
@@ -67,10 +133,11 @@ class MissingAnnotation(Check[bool]):
         params.extend(args.kwonlyargs)
         if args.kwarg is not None:
             params.append(args.kwarg)
+        dummies = self.config.allow_dummy_args
         missing = [
             self._shown(arg, args)
             for arg in params
-            if arg.annotation is None and not (self.config and arg.arg.startswith("_"))
+            if arg.annotation is None and not (dummies and arg.arg.startswith("_"))
         ]
         no_return = node.returns is None and node.name != "__init__"
         if not missing and not no_return:

@@ -1,3 +1,4 @@
+# corpus-options: {"require_exc_info": true}
 def run(job):
     try:
         job()

@@ -1,0 +1,7 @@
+import subprocess
+
+
+async def run_tool() -> bytes:
+    proc = subprocess.Popen(["tool"], stdout=subprocess.PIPE)  # expect: AG104
+    out, _ = proc.communicate()  # expect: AG104
+    return out

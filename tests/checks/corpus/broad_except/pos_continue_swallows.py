@@ -1,0 +1,8 @@
+def load_plugins(names, importer):
+    loaded = []
+    for name in names:
+        try:
+            loaded.append(importer(name))
+        except BaseException:  # expect: AG103
+            continue
+    return loaded

@@ -1,0 +1,8 @@
+# corpus-path: tests/api/test_orders.py
+def test_total(client):
+    assert client.get("/total").status_code == 200
+
+
+class TestOrders:
+    def test_create(self, client, order_factory):
+        assert order_factory()

@@ -1,0 +1,3 @@
+# corpus-path: backend/tests/api/test_users.py
+def test_users():
+    print("debugging a test")

@@ -1,0 +1,2 @@
+# corpus-path: backend/scripts/generate_client.py
+print("generating the client")

@@ -1,0 +1,5 @@
+def parse(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,6 @@
+# corpus-checks: broad-except
+def load(read):
+    try:
+        return read()
+    except Exception, OSError:  # expect: AG108, AG103
+        pass

@@ -1,0 +1,6 @@
+# corpus-options: {"requires_python": ">=3.10"}
+def parse(raw):
+    try:
+        return int(raw)
+    except TypeError, ValueError:  # expect: AG108
+        return 0

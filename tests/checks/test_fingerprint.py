@@ -1,0 +1,98 @@
+"""Findings the change creates, by fingerprint against the file's old version."""
+
+from __future__ import annotations
+
+import ast
+
+from agent_guard.checks.fingerprint import fingerprint, new_findings
+from agent_guard.checks.python import check_python
+from agent_guard.model import Finding, Severity
+from agent_guard.policy.model import CheckSettings, Policy
+
+POLICY = Policy(
+    checks={
+        slug: CheckSettings(slug, Severity.WARNING)
+        for slug in ("missing-annotation", "print-call", "logic-in-route", "broad-except")
+    }
+)
+
+
+def findings(text: str) -> tuple[list[Finding], list[str], ast.Module]:
+    tree = ast.parse(text)
+    return check_python("app/service.py", text, tree, POLICY).findings, text.splitlines(), tree
+
+
+def created(old: str, new: str) -> list[tuple[str, int]]:
+    before, after = findings(old), findings(new)
+    return [(f.check, f.line) for f in new_findings(*after, *before)]
+
+
+OLD = """\
+def total(items):
+    return sum(items)
+
+
+class Report:
+    def render(self, rows):
+        print("rendering")
+        return rows
+"""
+
+
+def test_an_old_gap_in_a_touched_signature_is_quiet() -> None:
+    touched = OLD.replace("def total(items):", "def total(items, /):")
+    assert created(OLD, touched) == []
+
+
+def test_a_new_gap_in_a_touched_signature_is_new() -> None:
+    touched = OLD.replace("def total(items):", "def total(items: list[int], start):")
+    assert created(OLD, touched) == [("missing-annotation", 1)]
+
+
+def test_moved_and_reformatted_code_is_quiet() -> None:
+    moved = (
+        "import os\n\n\nclass Report:\n    def render(self, rows):\n"
+        "        print('rendering')  # reformatted\n        return rows\n\n\n"
+        "def total(\n    items,\n):\n    return sum(items)\n"
+    )
+    assert created(OLD, moved) == []
+
+
+def test_the_same_code_in_another_function_is_new() -> None:
+    added = OLD + '\n\ndef export(rows):\n    print("rendering")\n    return rows\n'
+    assert sorted(created(OLD, added)) == [("missing-annotation", 11), ("print-call", 12)]
+
+
+def test_a_duplicate_in_the_same_function_counts() -> None:
+    doubled = OLD.replace('        print("rendering")\n', '        print("rendering")\n' * 2)
+    assert created(OLD, doubled) == [("print-call", 8)]
+
+
+def test_a_second_loop_in_a_route_is_new_a_moved_one_is_not() -> None:
+    route = (
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+        '@router.get("/items")\ndef items(store) -> list[int]:\n'
+        "    for item in store:\n        item.touch()\n    return []\n"
+    )
+    shifted = route.replace("router = APIRouter()\n", "router = APIRouter()\nLIMIT = 3\n")
+    assert created(route, shifted) == []
+    second = route.replace(
+        "    return []\n", "    while store:\n        store.pop()\n    return []\n"
+    )
+    assert created(route, second) == [("logic-in-route", 7)]
+
+
+def test_a_fingerprint_without_a_tree_uses_the_line() -> None:
+    finding = Finding("print-call", "AG102", Severity.ERROR, "a.py", 1, 1, "m", "f")
+    assert fingerprint(finding, ["print( 1 )  # x"], None) == fingerprint(
+        finding, ["print( 1 )"], None
+    )
+
+
+def test_select_new_works_on_stored_fingerprints() -> None:
+    from agent_guard.checks.fingerprint import select_new
+
+    one = Finding("print-call", "AG102", Severity.ERROR, "a.py", 3, 5, "m", "f")
+    two = Finding("print-call", "AG102", Severity.ERROR, "a.py", 4, 5, "m", "f")
+    assert select_new([(one, "k"), (two, "k")], ["k"]) == [two]
+    assert select_new([(one, "k")], []) == [one]
