@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from agent_guard.checks.registry import CHECKS
+from agent_guard.checks.registry import BY_SLUG, CHECKS
 from agent_guard.globs import compile_globs
-from agent_guard.model import Rule
-from agent_guard.policy import catalog
+from agent_guard.model import Rule, Severity
+from agent_guard.policy import binders, catalog, grammar
 from agent_guard.policy.config import Config
 from agent_guard.policy.model import (
+    Binding,
     Boundary,
     CheckSettings,
     Component,
@@ -65,23 +66,32 @@ def compile_policy(
     protected: dict[str, ProtectedPath] = {}
     claims: list[tuple[catalog.Claim, Rule]] = []
     rule_files: list[RuleFile] = []
+    bindings: list[Binding] = []
     for parsed in files:
-        scope = parsed.front_matter.globs
+        scope = file_scope(parsed.path, parsed.front_matter.globs)
         rules: list[Rule] = []
         for raw in parsed.rules:
-            rule = _read(raw, config)
+            rule, rule_bindings = _read(raw, config, scope)
             rules.append(rule)
+            bindings.extend(rule_bindings)
             for slug in rule.checks:
                 entry = bound.setdefault(slug, _Bound())
                 entry.rules.append(rule)
                 entry.scopes.append(scope)
-            if "protected-file" in rule.checks:
-                if not catalog.path_patterns(rule.text):
+            for binding in rule_bindings:
+                if binding.check != "protected-file":
+                    continue
+                patterns = binding.param("paths")
+                if not patterns:
                     notes.append(f"{rule.file}:{rule.line}: binds protected-file but names no file")
-                for pattern in catalog.path_patterns(rule.text):
+                for pattern in patterns:
                     protected.setdefault(
                         pattern, ProtectedPath(pattern, compile_globs([pattern]), rule)
                     )
+        if parsed.rules and not any(rule.checks for rule in rules):
+            notes.append(f"{parsed.path}: no rule of this file is enforced (all advisory)")
+        if not parsed.rules:
+            notes.append(f"{parsed.path}: compiles to no rule (nothing is read from it)")
             if {"boundary", "llm-writes"} & set(rule.checks):
                 claims.extend((claim, rule) for claim in catalog.claims(rule.text))
         rule_files.append(
@@ -148,17 +158,88 @@ def compile_policy(
         boundaries=tuple(boundaries.values()),
         escalation=escalation,
         notes=tuple(dict.fromkeys(notes)),
+        bindings=tuple(bindings),
     )
 
 
-def _read(raw: RawRule, config: Config) -> Rule:
-    """The rule with its checks (catalog < check= attribute < config bindings) and severity."""
-    checks = catalog.recognise(raw.text) if raw.explicit is None else raw.explicit
+NESTED_NAMES = ("AGENTS.md", "CLAUDE.md", "GEMINI.md")
+STRENGTH = {"block": Severity.ERROR, "warn": Severity.WARNING, "escalate": Severity.ESCALATE}
+
+
+def file_scope(path: str, globs: Sequence[str]) -> tuple[str, ...]:
+    """The files a rule file governs: its globs, under its folder when it is nested.
+
+    A nested AGENTS.md / CLAUDE.md / GEMINI.md governs its folder, as the agents read them;
+    a nested `.cursor/rules` folder's globs are relative to the folder that holds it.
+    """
+    folder = ""
+    head, _, name = path.rpartition("/")
+    if name in NESTED_NAMES and head:
+        folder = head + "/"
+    elif "/.cursor/rules/" in "/" + path and not path.startswith(".cursor/"):
+        folder = path.split(".cursor/rules/")[0]
+    if not folder:
+        return tuple(globs)
+    if not globs:
+        return (folder + "**",)
+    return tuple(folder + g.lstrip("/") for g in globs)
+
+
+def default_severity(slug: str) -> Severity:
+    """A check's default severity; checks still without a module have theirs in binders."""
+    info = BY_SLUG.get(slug)
+    if info is not None:
+        return info.default_severity
+    return Severity(binders.NEW_CHECKS.get(slug, "warning"))
+
+
+def _read(raw: RawRule, config: Config, scope: Sequence[str] = ()) -> tuple[Rule, list[Binding]]:
+    """The rule with its checks (grammar < check= attribute < config bindings), severity
+    and bindings (the parameters each check gets from the sentence)."""
+    reading = grammar.read(raw.text, raw.context, raw.tag_path, tuple(scope))
+    found = binders.bind(reading, raw.context) if raw.explicit is None else [
+        (slug, {}) for slug in raw.explicit
+    ]
     for binding in config.bindings:
         if binding.matches(raw.tag_path, raw.text):
-            checks = binding.checks
-    severity = catalog.rule_severity(raw.text, raw.tag_path, checks)
-    return Rule(raw.file, raw.line, raw.tag_path, raw.text, severity, checks)
+            found = [(slug, {}) for slug in binding.checks]
+    checks = tuple(dict.fromkeys(slug for slug, _ in found))
+    if not checks:
+        severity = Severity.ADVISORY
+    elif reading.strength in STRENGTH and raw.explicit is None:
+        severity = STRENGTH[reading.strength]
+    elif raw.explicit is not None or config.bindings:
+        severity = catalog.wording_severity(raw.text, raw.tag_path) or max(
+            (default_severity(slug) for slug in checks), key=lambda s: s.rank
+        )
+    else:
+        severity = max((default_severity(slug) for slug in checks), key=lambda s: s.rank)
+    rule = Rule(raw.file, raw.line, raw.tag_path, raw.text, severity, checks)
+    made: list[Binding] = []
+    for slug, params in found:
+        if slug == "protected-file" and "paths" not in params and raw.explicit is not None:
+            params = {"paths": catalog.path_patterns(raw.text)}
+        if params.get("paths") == ("{file}",):
+            params = {**params, "paths": (raw.file,)}
+        family = BY_SLUG[slug].family if slug in BY_SLUG else "python"
+        include = tuple(params.get("include", ()))
+        if not include and family not in UNSCOPED_FAMILIES and slug not in (
+            "commit-message",
+            "branch-protection",
+        ):
+            include = tuple(scope)
+        extra = {k: v for k, v in params.items() if k not in ("include", "exclude")}
+        made.append(
+            Binding(
+                rule,
+                slug,
+                severity,
+                tuple(sorted((k, tuple(v)) for k, v in extra.items())),
+                compile_globs(include),
+                compile_globs(tuple(params.get("exclude", ()))),
+            )
+        )
+    return rule, made
 
 
 def _top_rule(entry: _Bound | None) -> Rule | None:
