@@ -116,8 +116,13 @@ def _banned_code(reading: Reading, context: str) -> Params | None:
     text = _main(reading)
     plain = CODE_SPAN.sub(lambda m: m[1], text)
     targets = [t for t in reading.avoided if _construct(t)]
+    tests_only = re.search(r"\b(asserts?|assertions?|mocks?|print\w*)\s+only\s+in\s+tests\b", plain, _F)
+    if tests_only:
+        targets += [t for p, t in CONSTRUCTS if p.search(tests_only[1])]
     if reading.forbids:
-        if reading.action in ("modify", "commit", "push", "rewrite") and not targets:
+        if reading.action in ("commit", "push", "rewrite") or (
+            reading.action == "modify" and reading.paths
+        ):
             return None
         prohibited = " ".join(c.text for c in reading.clauses if c.force == "prohibition") or plain
         prohibited = CODE_SPAN.sub(lambda m: m[1], prohibited)
@@ -130,9 +135,16 @@ def _banned_code(reading: Reading, context: str) -> Params | None:
         head = re.split(r"\s[\u2192]\s|\s->\s", plain)[0]
         code = [t for t in _leading_code(head)]
         targets += code
-    targets = [t for t in dict.fromkeys(targets) if not _is_print(t) and _construct(t)]
-    if not targets or _only_imports(targets, plain):
+    pseudo = {target for _, target in (*CONSTRUCTS, *ALTERNATIVES)}
+    targets = [
+        t
+        for t in dict.fromkeys(targets)
+        if not _is_print(t) and not _is_except(t) and (t in pseudo or _construct(t))
+    ]
+    if not targets or _only_imports(targets, plain) or IMPORT_LIST.search(plain):
         return None
+    if FROM_IMPORT.match(plain):
+        return None  # `from x import y` in a list of mistakes: a boundary
     return {"targets": tuple(targets), **_scope(reading), "language": (reading.language,)}
 
 
@@ -159,12 +171,19 @@ def _construct(token: str) -> bool:
     return not re.fullmatch(r"[\w-]+\s[\w\s-]+", token)  # plain words are not code
 
 
+def _is_except(token: str) -> bool:
+    return re.match(r"^except\b", token.strip()) is not None
+
+
 def _is_print(token: str) -> bool:
     return re.fullmatch(r"print(?:\s*\(.*\))?", token.strip()) is not None
 
 
 MIGRATIONS = re.compile(r"\bmigrations?\b", _F)
-GENERATED = re.compile(r"\b(?:generated|auto-?generated|generation\s+workflow|managed\s+by)\b", _F)
+GENERATED = re.compile(
+    r"\bgenerated\s+(?:\w+\s+)?(?:files?|code|docs|folders?)\b|\bgeneration\s+workflow|\bmanaged\s+by\b",
+    _F,
+)
 PRECOMMIT_CONFIG = re.compile(r"\bpre-commit\s+(?:hook\s+)?config", _F)
 
 
@@ -173,7 +192,7 @@ def _protected_file(reading: Reading, context: str) -> Params | None:
         return None
     text = _main(reading)
     action = reading.action
-    if reading.inherited and action not in ("modify", "add", "commit"):
+    if action not in ("modify", "add", "commit"):
         action = _context_action(context) or action
     if action not in ("modify", "add", "commit"):
         return None
@@ -370,10 +389,15 @@ def _branch_protection(reading: Reading, context: str) -> Params | None:
 
 def _docstring(reading: Reading, context: str) -> Params | None:
     text = _text(reading)
-    found = re.search(r"\bdocstrings?\b", text, _F)
-    if not found or re.search(r"\b(?:in|inside|within|from|of)\s+(?:\w+\s+)?docstrings?\b", text, _F):
+    if not re.search(r"\bdocstrings?\b", text, _F):
         return None
-    if reading.force not in ("obligation", "none", "preference"):
+    asked = re.search(
+        r"\b(?:have|need|require[sd]?|add|provide|write|include|follow|with|missing)\s+(?:[\w-]+[\s,]+){0,4}"
+        r"docstrings?\b|\bdocstrings?\s+(?:are\s+|is\s+)?(?:required|mandatory|for\s+(?:all|every|public))",
+        text,
+        _F,
+    )
+    if not asked or reading.force == "permission":
         return None
     params: Params = {}
     if re.search(r"\bpublic\b", text, _F):
@@ -437,9 +461,9 @@ SECRET_NOUN = re.compile(
     r"\b(?:secrets?|credentials?|api[\s_-]?keys?|passwords?|private\s+keys?|tokens?)\b", _F
 )
 SECRET_ACTION = re.compile(
-    r"\b(?:commit\w*|hard-?cod\w*|check\w*\s+in|push\w*|stor\w*\s+in\s+(?:the\s+)?(?:repo|code|git)|"
-    r"include\w*\s+in\s+(?:the\s+)?(?:repo|code)|expos\w*|leak\w*|staged|belong\s+only|placeholder|"
-    r"in\s+(?:the\s+)?(?:repo|repository|code|source))\b|^\W*no\s+secrets\b|,\s*no\s+secrets\b",
+    r"\b(?:commit\w*|hard-?cod\w*|check\w*\s+in|push\w*|staged|belong\s+only|placeholder\w*|"
+    r"(?:put|store|keep|write|include)\w*\s+(?:\w+\s+){0,3}in\s+(?:the\s+)?(?:code|source|repo\w*|git))\b|"
+    r"\bno\s+(?:secrets|credentials)\b",
     _F,
 )
 
@@ -453,7 +477,7 @@ def _secret(reading: Reading, context: str) -> Params | None:
         return None  # "never log passwords" is about logs, not the repository
     if not SECRET_ACTION.search(full):
         return None
-    if reading.force == "none" and not re.search(r"\bno\s+secrets\b", text, _F):
+    if reading.force == "none" and not re.search(r"\bno\s+secrets\b|\bstaged\b", text, _F):
         return None
     return {}
 
@@ -499,7 +523,7 @@ def _broad_except(reading: Reading, context: str) -> Params | None:
 def _missing_annotation(reading: Reading, context: str) -> Params | None:
     text = _main(reading)
     said = _pattern("missing-annotation")(text) or re.search(
-        r"\btyping\s+everywhere|\b(?:full|complete)\s+type\s+(?:hints|annotations)|\bhave\s+type\s+annotations", text, _F
+        r"\btype[\s-]+hint(?:s|ing)\b|\btyping\s+everywhere|\b(?:full|complete)\s+type\s+(?:hints|annotations)|\bhave\s+type\s+annotations", text, _F
     )
     if not said:
         return None

@@ -8,6 +8,7 @@ that one), unless the config sets it. Rules that bind nothing stay in the policy
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -163,6 +164,27 @@ def compile_policy(
 
 
 NESTED_NAMES = ("AGENTS.md", "CLAUDE.md", "GEMINI.md")
+STRENGTH_ORDER = ("warn", "block", "escalate")
+
+
+def split_sentences(text: str) -> list[str]:
+    """A rule's sentences (a bullet may hold several), each read on its own."""
+    from agent_guard.policy.rulefile import _sentences
+
+    return [sentence for _, sentence in _sentences([(1, text)])] or [text]
+
+
+def _merge(
+    found: list[tuple[str, dict[str, tuple[str, ...]]]],
+    pairs: list[tuple[str, dict[str, tuple[str, ...]]]],
+) -> list[tuple[str, dict[str, tuple[str, ...]]]]:
+    """One binding per check; the parameters of its sentences put together."""
+    merged = {slug: dict(params) for slug, params in found}
+    for slug, params in pairs:
+        into = merged.setdefault(slug, {})
+        for key, values in params.items():
+            into[key] = tuple(dict.fromkeys((*into.get(key, ()), *values)))
+    return list(merged.items())
 STRENGTH = {"block": Severity.ERROR, "warn": Severity.WARNING, "escalate": Severity.ESCALATE}
 
 
@@ -196,10 +218,25 @@ def default_severity(slug: str) -> Severity:
 def _read(raw: RawRule, config: Config, scope: Sequence[str] = ()) -> tuple[Rule, list[Binding]]:
     """The rule with its checks (grammar < check= attribute < config bindings), severity
     and bindings (the parameters each check gets from the sentence)."""
-    reading = grammar.read(raw.text, raw.context, raw.tag_path, tuple(scope))
-    found = binders.bind(reading, raw.context) if raw.explicit is None else [
-        (slug, {}) for slug in raw.explicit
+    readings = [
+        grammar.read(sentence, raw.context, raw.tag_path, tuple(scope))
+        for sentence in split_sentences(raw.text)
     ]
+    heading = raw.tag_path.rpartition("/")[2]
+    context = f"{heading} / {raw.context}" if heading and raw.context else heading or raw.context
+    found: list[tuple[str, dict[str, tuple[str, ...]]]] = []
+    strengths: list[str] = []
+    if raw.explicit is None:
+        for reading in readings:
+            pairs = binders.bind(reading, context)
+            if pairs and reading.strength:
+                strengths.append(reading.strength)
+            found = _merge(found, pairs)
+    else:
+        found = [(slug, {}) for slug in raw.explicit]
+    reading = readings[0] if readings else grammar.read(raw.text)
+    if strengths:
+        reading = dataclasses.replace(reading, strength=max(strengths, key=STRENGTH_ORDER.index))
     for binding in config.bindings:
         if binding.matches(raw.tag_path, raw.text):
             found = [(slug, {}) for slug in binding.checks]

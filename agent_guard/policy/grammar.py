@@ -34,7 +34,7 @@ PROHIBIT = re.compile(
     _FLAGS,
 )
 PROHIBIT_SOFT = re.compile(
-    r"\b(?:avoid\w*|should\s+not|shouldn't|discourag\w*|minimi[sz]e|refrain|try\s+not\s+to|"
+    r"(?<!to )(?<!order to )\b(?:avoid\w*|should\s+not|shouldn't|discourag\w*|minimi[sz]e|refrain|try\s+not\s+to|"
     r"steer\s+clear)\b",
     _FLAGS,
 )
@@ -58,7 +58,8 @@ ESCALATE = re.compile(
     _FLAGS,
 )
 EXCEPTION = re.compile(
-    r"\b(?:unless|except(?:\s+(?:for|when|in))?|valid\s+exceptions?|other\s+than|only\s+if)\b"
+    r"\b(?:unless|(?<![`\w])(?<!bare\s)except(?![`\w])(?!\s+[A-Z(:])(?:\s+(?:for|when|in))?|"
+    r"valid\s+exceptions?|other\s+than|only\s+if)\b"
     r"(?P<rest>.*)$",
     _FLAGS,
 )
@@ -105,9 +106,10 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 # Code recognisable without backticks: dotted calls, calls, decorators, pragma comments.
 BARE_CODE = re.compile(
-    r"(?<![\w.`/])(?:@[A-Za-z_][\w.]*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\([^()\s]*\))?|"
+    r"(?<![\w.`/@])(?:(?<!of\s)(?<!by\s)@[A-Za-z_][\w.]*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\([^()\s]*\))?|"
     r"[A-Za-z_]\w*\([^()\s]*\)|#\s*(?:type:\s*ignore|noqa|pragma:\s*no\s+cover)|"
-    r"[A-Z][a-z]+(?:[A-Z][a-z]+)+(?:Error|Exception|Middleware|View|Client|Case))(?![\w`])"
+    r"[A-Z][a-z]+(?:[A-Z][a-z]+)+(?:Error|Exception|Middleware|View|Client|Case)|"
+    r"[a-z]+_[a-z_]*[a-z])(?![\w`])"
 )
 PATH_TOKEN = re.compile(
     r"^(?:\.?/)?(?:[\w*.@{}<>-]+/)*[\w*.{}<>-]*(?:/|\*\*?|\.(?:py|pyi|toml|cfg|ini|ya?ml|json|sql|"
@@ -202,7 +204,9 @@ def read(text: str, context: str = "", tag_path: str = "", file_globs: tuple[str
     force, strength = _force(plain)
     inherited = False
     if force == "none" and context:
-        for lead in reversed(context.replace("**", "").split(" / ")):
+        for lead in reversed(context.replace("**", "").split(" / ")[-2:]):
+            if len(lead.split()) > 12:
+                break  # a whole sentence before a list lends it no force
             force, strength = _context_force(lead)
             if force != "none":
                 inherited = True
@@ -275,7 +279,7 @@ def _context_force(lead: str) -> tuple[str, str | None]:
 
 CLAUSE_SPLIT = re.compile(r";|\s[\u2014\u2013]\s|\s-\s|\s\u2192\s|\s->\s|,\s+(?=(?:but|and\s+use|if|use|prefer|instead)\b)")
 CONTRAST = re.compile(
-    r"(?:,\s*|\s)(?:not|never)\s+(?P<a>.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(?P<b>.+)$",
+    r"(?:,\s*|\s|\()(?:not|never)\s+(?P<a>.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(?P<b>.+)$",
     _FLAGS,
 )
 
@@ -294,6 +298,10 @@ def _clauses(text: str) -> list[Clause]:
             head = part[: contrast.start()]
             avoided = [t for t in _code_targets(tail) if not _is_path(t)]
             preferred = [t for t in _code_targets(head) if not _is_path(t)]
+            word = re.match(r"^\s*([a-z_][\w.]*)\s*[.)]?\s*$", tail)
+            if not avoided and word and re.search(r"\buse\s+[a-z_][\w.]*\s*$", head, _FLAGS):
+                avoided = [word[1]]  # "use anyio, not asyncio": module names
+
             if not avoided:
                 preferred = []
         elif force == "prohibition":
@@ -331,6 +339,8 @@ def _is_path(token: str) -> bool:
         return False
     if token.endswith("()") or token.startswith(("@", "#")):
         return False
+    if "/" in token and "(" not in token and not token.startswith("//"):
+        return True
     return bool(PATH_TOKEN.match(token)) and ("/" in token or "." in token or "*" in token)
 
 

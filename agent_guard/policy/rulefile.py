@@ -238,7 +238,7 @@ def _markdown_rules(text: str, front: FrontMatter, path: str) -> Iterator[RawRul
     every line is a `#` comment is read with the markers removed. Fenced code and HTML
     comments are not rules.
     """
-    body = HTML_COMMENT.sub(lambda m: "\n" * m[0].count("\n"), text[front.body_offset :])
+    body = HTML_COMMENT.sub(_comment_text, text[front.body_offset :])
     lines = body.splitlines()
     if _comment_style(lines):
         lines = [_uncomment(line) for line in lines]
@@ -246,6 +246,13 @@ def _markdown_rules(text: str, front: FrontMatter, path: str) -> Iterator[RawRul
     for index, line in enumerate(lines):
         yield from reader.feed(line, front.body_line + index)
     yield from reader.close()
+
+
+def _comment_text(match: re.Match[str]) -> str:
+    """An HTML comment's words, kept on their lines: notices such as "generated, do not
+    edit" are rules too. Markers go, so nothing else in it is read as markup."""
+    inner = match[0][4:-3]
+    return inner.replace("<", " ").replace(">", " ")
 
 
 def _comment_style(lines: list[str]) -> bool:
