@@ -87,10 +87,12 @@ COMMAND_TARGET = re.compile(r"^(?:pip|uv|npm|make|git|pytest|python|--)\b")
 
 def bind(reading: Reading, context: str = "") -> list[tuple[str, Params]]:
     """The (check, params) pairs the sentence asks for, in a stable order."""
-    if not reading.language_understood or reading.force == "permission":
+    if not reading.language_understood:
         return []
     found: list[tuple[str, Params]] = []
     for check, binder in BINDERS:
+        if reading.force == "permission" and check != "boundary":
+            continue  # what a rule permits is never forbidden; an allow-list is a boundary
         if check in PYTHON_ONLY and reading.language == "other":
             continue
         params = binder(reading, context)
@@ -293,9 +295,11 @@ def _boundary(reading: Reading, context: str) -> Params | None:
         folders = [p for p in reading.paths if "/" in p]
         if folders:
             return {"to": tuple(p.rstrip("*").rstrip("/") for p in folders)}
-    for claim in catalog.claims(text):
-        if claim.target is not None and "`" not in text:
-            return {"from": (claim.source,), "to": (claim.target,)}
+    talks = re.search(r"\b(?:talk|speak|communicat|connect|depend|reach|import)\w*\b", text, _F)
+    if reading.forbids and talks and not reading.avoided and "`" not in text:
+        for claim in catalog.claims(text):
+            if claim.target is not None:
+                return {"from": (claim.source,), "to": (claim.target,)}
     return None
 
 

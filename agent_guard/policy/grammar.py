@@ -108,12 +108,12 @@ CODE_SPAN = re.compile(r"`([^`\n]+)`")
 BARE_CODE = re.compile(
     r"(?<![\w.`/@])(?:(?<!of\s)(?<!by\s)@[A-Za-z_][\w.]*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\([^()\s]*\))?|"
     r"[A-Za-z_]\w*\([^()\s]*\)|#\s*(?:type:\s*ignore|noqa|pragma:\s*no\s+cover)|"
-    r"[A-Z][a-z]+(?:[A-Z][a-z]+)+(?:Error|Exception|Middleware|View|Client|Case)|"
+    r"[A-Z][A-Za-z]*[a-z][A-Za-z]*(?:Error|Exception|Middleware|View|Client|Case)|"
     r"[a-z]+_[a-z_]*[a-z])(?![\w`])"
 )
 PATH_TOKEN = re.compile(
     r"^(?:\.?/)?(?:[\w*.@{}<>-]+/)*[\w*.{}<>-]*(?:/|\*\*?|\.(?:py|pyi|toml|cfg|ini|ya?ml|json|sql|"
-    r"lock|txt|md|mdc|rst|sh|env|js|jsx|ts|tsx|go|cookies|ipynb|html|css))$|^\.env(?:\.\w+)?$|"
+    r"lock|txt|md|mdc|rst|sh|js|jsx|ts|tsx|go|cookies|ipynb|html|css))$|^\.env(?:\.\w+)?$|"
     r"^\*\.[\w]+$"
 )
 COMMAND_WORDS = frozenset({
@@ -314,9 +314,11 @@ def _clauses(text: str) -> list[Clause]:
 
 def _all_tokens(text: str) -> list[str]:
     tokens = [m[1].strip() for m in CODE_SPAN.finditer(text)]
-    tokens.extend(
-        m[0] for m in re.finditer(r"(?<![\w`/.])(?:[\w.-]+/)+(?:[\w.*-]+)?(?![\w`])", text)
-    )
+    bare = CODE_SPAN.sub(" ", text)
+    for match in re.finditer(r"(?<![\w`/.])(?:[\w.-]+/)+(?:[\w.*-]+)?(?![\w`/])", bare):
+        token = match[0]
+        if token.endswith("/") or "**" in token or PATH_TOKEN.match(token) and "." in token.rpartition("/")[2]:
+            tokens.append(token)  # "and/or", "Request/Response" are words, not paths
     return tokens
 
 
@@ -341,6 +343,8 @@ def _is_path(token: str) -> bool:
         return False
     if "/" in token and "(" not in token and not token.startswith("//"):
         return True
+    if "*" in token and "/" not in token and "." not in token:
+        return False  # `test_*`: a name pattern, not a file
     return bool(PATH_TOKEN.match(token)) and ("/" in token or "." in token or "*" in token)
 
 
