@@ -98,7 +98,13 @@ def bind(reading: Reading, context: str = "") -> list[tuple[str, Params]]:
         params = binder(reading, context)
         if params is not None:
             found.append((check, params))
+    checks = {check for check, _ in found}
+    if checks & SPECIFIC:  # `time.sleep`, `print()`, `except Exception` have their own check
+        found = [(check, params) for check, params in found if check != "banned-code"]
     return found
+
+
+SPECIFIC = frozenset({"print-call", "broad-except", "blocking-in-async", "mutable-default"})
 
 
 def _text(reading: Reading) -> str:
@@ -210,6 +216,8 @@ def _protected_file(reading: Reading, context: str) -> Params | None:
     if generator and not paths and re.search(r"\b(?:do\s+not|don't|never)\s+edit\b", text, _F):
         return {"paths": ("{file}",)}  # a generated file that says so about itself
     patterns = _patterns(paths, text, action)
+    if not patterns:  # bare file names ("models.py or schemas.py")
+        patterns = [p for p in catalog.path_patterns(CODE_SPAN.sub(" ", text)) if "/" in p]
     if PRECOMMIT_CONFIG.search(text):
         patterns.append(".pre-commit-config.yaml")
     if not patterns and MIGRATIONS.search(text) and action == "modify":
@@ -283,7 +291,11 @@ def _boundary(reading: Reading, context: str) -> Params | None:
     mixed = MIX.search(text)
     if mixed and reading.forbids:
         return {"between": (mixed["a"].lower(), mixed["b"].lower())}
-    if reading.forbids and BOUNDARY_WORD.search(text) and re.search(r"\b(?:cross|violat|break)", text, _F):
+    if BOUNDARY_WORD.search(text) and re.search(r"\b(?:cross|violat|break|respect)", text, _F):
+        return {}
+    if re.search(r"\barchitectur\w*\s+(?:rules?|constraints?|layer\w*)", text, _F) and re.search(
+        r"\b(?:violat|respect|break|follow)", text, _F
+    ):
         return {}
     direct = DIRECT_ACCESS.search(text)
     if direct and reading.forbids:
@@ -296,7 +308,7 @@ def _boundary(reading: Reading, context: str) -> Params | None:
         if folders:
             return {"to": tuple(p.rstrip("*").rstrip("/") for p in folders)}
     talks = re.search(r"\b(?:talk|speak|communicat|connect|depend|reach|import)\w*\b", text, _F)
-    if reading.forbids and talks and not reading.avoided and "`" not in text:
+    if reading.forbids and talks and "`" not in text:
         for claim in catalog.claims(text):
             if claim.target is not None:
                 return {"from": (claim.source,), "to": (claim.target,)}
@@ -535,7 +547,9 @@ def _missing_annotation(reading: Reading, context: str) -> Params | None:
         return None  # a tool's verdict on hints, not a rule that code has them
     if reading.force == "prohibition" and reading.avoided:
         return None  # "never use `# type: ignore` ..., find the proper type annotation"
-    if reading.force == "prohibition" and not re.search(r"\bwithout\b|\bmissing|\buntyped|\bno\s+type", text, _F):
+    if reading.force == "prohibition" and not re.search(
+        r"\bwithout\b|\bmissing|\buntyped|\bno\s+type|\bimplicit|\bundocumented", text, _F
+    ):
         return None
     params: Params = {}
     if re.search(r"\bpublic\b", text, _F):
@@ -592,7 +606,7 @@ BINDERS: tuple[tuple[str, Callable[[Reading, str], Params | None]], ...] = (
     ("secret", _secret),
     ("print-call", _print_call),
     ("broad-except", _broad_except),
-    ("refactor-explained", _simple("refactor-explained", forbids_only=True)),
+    ("refactor-explained", _simple("refactor-explained")),
     ("commit-message", _commit_message),
     ("branch-protection", _branch_protection),
     ("docstring", _docstring),

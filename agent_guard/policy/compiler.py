@@ -89,12 +89,12 @@ def compile_policy(
                     protected.setdefault(
                         pattern, ProtectedPath(pattern, compile_globs([pattern]), rule)
                     )
+            if {"boundary", "llm-writes"} & set(rule.checks):
+                claims.extend((claim, rule) for claim in catalog.claims(rule.text))
         if parsed.rules and not any(rule.checks for rule in rules):
             notes.append(f"{parsed.path}: no rule of this file is enforced (all advisory)")
         if not parsed.rules:
             notes.append(f"{parsed.path}: compiles to no rule (nothing is read from it)")
-            if {"boundary", "llm-writes"} & set(rule.checks):
-                claims.extend((claim, rule) for claim in catalog.claims(rule.text))
         rule_files.append(
             RuleFile(
                 parsed.path, dict(parsed.front_matter.data), compile_globs(scope), tuple(rules)
