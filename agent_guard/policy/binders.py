@@ -100,8 +100,26 @@ def bind(reading: Reading, context: str = "") -> list[tuple[str, Params]]:
             found.append((check, params))
     checks = {check for check, _ in found}
     if checks & SPECIFIC:  # `time.sleep`, `print()`, `except Exception` have their own check
-        found = [(check, params) for check, params in found if check != "banned-code"]
+        kept: list[tuple[str, Params]] = []
+        for check, params in found:
+            if check == "banned-code":
+                targets = tuple(t for t in params["targets"] if not _owned(t))
+                if not targets:
+                    continue
+                params = {**params, "targets": targets}
+            kept.append((check, params))
+        found = kept
     return found
+
+
+def _owned(target: str) -> bool:
+    """Constructs an existing check already enforces (they are not banned twice)."""
+    return (
+        _is_print(target)
+        or _is_except(target)
+        or target.startswith("time.sleep")
+        or re.search(r"=\s*(?:\[\]|\{\})", target) is not None
+    )
 
 
 SPECIFIC = frozenset({"print-call", "broad-except", "blocking-in-async", "mutable-default"})
@@ -215,6 +233,8 @@ def _protected_file(reading: Reading, context: str) -> Params | None:
     ]
     if generator and not paths and re.search(r"\b(?:do\s+not|don't|never)\s+edit\b", text, _F):
         return {"paths": ("{file}",)}  # a generated file that says so about itself
+    if re.search(r"\bthis\s+(?:rule\s+)?file\b", text, _F) and action == "modify":
+        return {"paths": ("{file}",)}
     patterns = _patterns(paths, text, action)
     if not patterns:  # bare file names ("models.py or schemas.py")
         patterns = [p for p in catalog.path_patterns(CODE_SPAN.sub(" ", text)) if "/" in p]
@@ -392,9 +412,8 @@ def _branch_protection(reading: Reading, context: str) -> Params | None:
     branches: list[str] = []
     if direct:
         forbid.append((direct[1] or direct[4]).lower())
-        name = direct[2] or direct[3]
-        if name:
-            branches.append(name)
+        tail = text[direct.start() :]
+        branches.extend(m[1] or m[2] for m in BRANCH_NAME.finditer(tail))
     if not forbid:
         return None
     params: Params = {"forbid": tuple(dict.fromkeys(forbid))}
@@ -518,6 +537,8 @@ def _print_call(reading: Reading, context: str) -> Params | None:
     said = _pattern("print-call")(text) or re.search(
         r"\b(?:avoid|no|never|don't|do\s+not)\s+(?:\w+\s+)?print(?:ing|s)?\b", text, _F
     )
+    if any(_is_print(t) for t in reading.avoided):
+        return {}  # "prefer `logging` over `print`"
     if not said:
         return None
     if reading.force not in ("prohibition", "preference", "obligation") and not reading.avoided:

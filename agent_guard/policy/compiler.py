@@ -68,13 +68,18 @@ def compile_policy(
     claims: list[tuple[catalog.Claim, Rule]] = []
     rule_files: list[RuleFile] = []
     bindings: list[Binding] = []
+    explanations: list[str] = []
     for parsed in files:
         scope = file_scope(parsed.path, parsed.front_matter.globs)
         rules: list[Rule] = []
+        candidates = foreign = 0
         for raw in parsed.rules:
-            rule, rule_bindings = _read(raw, config, scope)
+            rule, rule_bindings, why = _read(raw, config, scope)
             rules.append(rule)
             bindings.extend(rule_bindings)
+            explanations.append(why)
+            candidates += why.startswith(CANDIDATE)
+            foreign += why.startswith(FOREIGN)
             for slug in rule.checks:
                 entry = bound.setdefault(slug, _Bound())
                 entry.rules.append(rule)
@@ -91,6 +96,16 @@ def compile_policy(
                     )
             if {"boundary", "llm-writes"} & set(rule.checks):
                 claims.extend((claim, rule) for claim in catalog.claims(rule.text))
+        if candidates:
+            notes.append(
+                f"{parsed.path}: {candidates} sentence(s) look enforceable but stay advisory "
+                "(see `agent-guard rules --explain`)"
+            )
+        if foreign:
+            notes.append(
+                f"{parsed.path}: {foreign} sentence(s) are in a language agent-guard does not "
+                "read (only English is understood); they stay advisory"
+            )
         if parsed.rules and not any(rule.checks for rule in rules):
             notes.append(f"{parsed.path}: no rule of this file is enforced (all advisory)")
         if not parsed.rules:
@@ -160,6 +175,7 @@ def compile_policy(
         escalation=escalation,
         notes=tuple(dict.fromkeys(notes)),
         bindings=tuple(bindings),
+        explanations=tuple(explanations),
     )
 
 
@@ -215,7 +231,35 @@ def default_severity(slug: str) -> Severity:
     return Severity(binders.NEW_CHECKS.get(slug, "warning"))
 
 
-def _read(raw: RawRule, config: Config, scope: Sequence[str] = ()) -> tuple[Rule, list[Binding]]:
+CANDIDATE = "looks enforceable"
+FOREIGN = "not understood"
+
+
+def _why(readings: Sequence[grammar.Reading], raw: RawRule, bound: bool) -> str:
+    """Why a rule mapped as it did (force, action, targets, scope) or why it did not."""
+    read = " | ".join(reading.explain() for reading in readings)
+    if raw.explicit is not None:
+        return f"bound explicitly ({', '.join(raw.explicit) or 'advisory'}); read as: {read}"
+    if bound:
+        return read
+    if any(not reading.language_understood for reading in readings):
+        return f"{FOREIGN}: only English rule sentences are read; advisory"
+    forces = {reading.force for reading in readings}
+    if forces <= {"permission", "none"}:
+        what = "permits something" if "permission" in forces else "states no force"
+        return f"advisory: the sentence {what} ({read})"
+    named = [t for reading in readings for t in (*reading.avoided, *reading.paths)]
+    if named:
+        return (
+            f"{CANDIDATE} ({read}), but no check is sure of it: bind it with "
+            "`<!-- check: SLUG -->` or the config's `bindings`"
+        )
+    return f"advisory: names nothing a check can verify ({read})"
+
+
+def _read(
+    raw: RawRule, config: Config, scope: Sequence[str] = ()
+) -> tuple[Rule, list[Binding], str]:
     """The rule with its checks (grammar < check= attribute < config bindings), severity
     and bindings (the parameters each check gets from the sentence)."""
     readings = [
@@ -276,7 +320,7 @@ def _read(raw: RawRule, config: Config, scope: Sequence[str] = ()) -> tuple[Rule
                 compile_globs(tuple(params.get("exclude", ()))),
             )
         )
-    return rule, made
+    return rule, made, _why(readings, raw, bool(found))
 
 
 def _top_rule(entry: _Bound | None) -> Rule | None:

@@ -108,7 +108,7 @@ CODE_SPAN = re.compile(r"`([^`\n]+)`")
 BARE_CODE = re.compile(
     r"(?<![\w.`/@])(?:(?<!of\s)(?<!by\s)@[A-Za-z_][\w.]*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\([^()\s]*\))?|"
     r"[A-Za-z_]\w*\([^()\s]*\)|#\s*(?:type:\s*ignore|noqa|pragma:\s*no\s+cover)|"
-    r"[A-Z][A-Za-z]*[a-z][A-Za-z]*(?:Error|Exception|Middleware|View|Client|Case)|"
+    r"[A-Z][A-Za-z]*(?:Error|Exception|Middleware|View|Client|Case)|"
     r"[a-z]+_[a-z_]*[a-z])(?![\w`])"
 )
 PATH_TOKEN = re.compile(
@@ -120,6 +120,7 @@ COMMAND_WORDS = frozenset({
     "pip", "uv", "uvx", "npm", "npx", "pnpm", "yarn", "make", "git", "pytest", "python",
     "python3", "poetry", "docker", "breeze", "prek", "pre-commit", "ruff", "mypy", "gh", "go",
     "cargo", "node", "bun", "tox", "nox", "just", "hatch", "pdm", "conda", "brew", "curl",
+    "grep", "rg", "sed", "awk", "rm", "cd", "ls", "cat", "find", "echo", "export", "source",
 })  # fmt: skip
 
 TESTS_IN = re.compile(
@@ -203,13 +204,15 @@ def read(text: str, context: str = "", tag_path: str = "", file_globs: tuple[str
     clauses = tuple(_clauses(plain))
     force, strength = _force(plain)
     inherited = False
-    if force == "none" and context:
+    if force in ("none", "obligation") and context:
         for lead in reversed(context.replace("**", "").split(" / ")[-2:]):
             if len(lead.split()) > 12:
                 break  # a whole sentence before a list lends it no force
-            force, strength = _context_force(lead)
-            if force != "none":
-                inherited = True
+            lent, lent_strength = _context_force(lead)
+            if lent != "none" and (force == "none" or not OBLIGE.search(plain)):
+                force, strength, inherited = lent, lent_strength, True
+                break
+            if lent != "none":
                 break
     if force == "none":
         last = tag_path.rpartition("/")[2]
@@ -266,8 +269,17 @@ def _force(text: str) -> tuple[str, str | None]:
     return "none", None
 
 
+ALLOW_CONTEXT = re.compile(
+    r"^\W*(?:allowed|permitted|ok|okay|fine|acceptable)\b|^\W*(?:valid\s+)?exceptions?\s*:?\W*$|"
+    r"\b(?:may|can)\s*:?\W*$",
+    _FLAGS,
+)
+
+
 def _context_force(lead: str) -> tuple[str, str | None]:
     """The force a lead-in or heading gives the items below it ("Never:", "Ask first")."""
+    if ALLOW_CONTEXT.search(lead):
+        return "permission", None
     if ASK_CONTEXT.search(lead):
         return "escalation", "escalate"
     if DONT_CONTEXT.search(lead):
@@ -277,11 +289,14 @@ def _context_force(lead: str) -> tuple[str, str | None]:
     return "none", None
 
 
-CLAUSE_SPLIT = re.compile(r";|\s[\u2014\u2013]\s|\s-\s|\s\u2192\s|\s->\s|,\s+(?=(?:but|and\s+use|if|use|prefer|instead)\b)")
+CLAUSE_SPLIT = re.compile(r";|\s*[\u2014\u2013]\s*|\s-\s|\s\u2192\s|\s->\s|,\s+(?=(?:but|and\s+use|if|use|prefer|instead)\b)")
 CONTRAST = re.compile(
     r"(?:,\s*|\s|\()(?:not|never)\s+(?P<a>.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(?P<b>.+)$",
     _FLAGS,
 )
+
+
+PAIR = re.compile(r"`([^`]+)`\s+(?:over|instead\s+of|rather\s+than)\s+`([^`]+)`", _FLAGS)
 
 
 def _clauses(text: str) -> list[Clause]:
@@ -293,7 +308,20 @@ def _clauses(text: str) -> list[Clause]:
         avoided: list[str] = []
         preferred: list[str] = []
         contrast = CONTRAST.search(part)
-        if contrast and force != "prohibition":
+        pairs = PAIR.findall(part)
+        without = re.search(r"^(?P<head>.*?)\bwithout\b(?P<tail>.*)$", part, _FLAGS)
+        if pairs:
+            preferred = [a for a, _ in pairs]
+            avoided = [b for _, b in pairs]
+        elif without and force == "prohibition":
+            conditions = [t for t in _code_targets(without["tail"]) if not _is_path(t)]
+            avoided = [
+                f"{t} without {c}"
+                for t in _code_targets(without["head"])
+                if not _is_path(t)
+                for c in conditions
+            ]  # "never use X without Y": X only with Y
+        elif contrast and force != "prohibition":
             tail = contrast["a"] or contrast["b"] or ""
             head = part[: contrast.start()]
             avoided = [t for t in _code_targets(tail) if not _is_path(t)]

@@ -49,6 +49,12 @@ DEFAULT_RULE_PATTERNS: tuple[str, ...] = (
     ".clinerules",
     ".clinerules/**/*.md",
 )
+NO_RULE_FILE = (
+    "no rule file found (AGENTS.md, CLAUDE.md, GEMINI.md, .cursor/rules/, .cursorrules, "
+    ".github/copilot-instructions.md, .github/instructions/, .windsurfrules, .windsurf/rules/, "
+    ".clinerules): nothing your rules say is enforced, only the always-on checks run "
+    "(syntax-error, policy-change, suppression-reason)"
+)
 # The file names whose nested copies scope to their own folder, as the agents read them.
 NESTED_NAMES = ("AGENTS.md", "CLAUDE.md", "GEMINI.md")
 CONFIG_FILE = ".agent-guard.yaml"

@@ -133,6 +133,8 @@ class Policy:
     unread: tuple[tuple[str, str], ...] = ()
     # What each rule asks of a check, with its parameters (see `Binding`), in rule order.
     bindings: tuple[Binding, ...] = ()
+    # Why each rule of `rules` mapped as it did, or did not (`agent-guard rules --explain`).
+    explanations: tuple[str, ...] = ()
 
     @property
     def rules(self) -> tuple[Rule, ...]:
