@@ -68,7 +68,10 @@ CONSTRUCTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bdefault\s+exports?\b", "export default"),
         (r"\bbarrel\s+files?\b", "barrel-file"),
         (r"\bglobal\s+(?:variables?|state)\b", "global"),
-        (r"\b(?:conditions|conditionals|branching|if[- ]statements)\b.{0,20}\btests?\b", "if-in-test"),
+        (
+            r"\b(?:conditions|conditionals|branching|if[- ]statements)\b.{0,20}\btests?\b",
+            "if-in-test",
+        ),
         (r"\bf-strings?\b.{0,30}\blog", "f-string-in-log"),
         (r"\bunittest\b", "unittest"),
     )
@@ -79,7 +82,10 @@ ALTERNATIVES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, target in (
         (r"\bpathlib\b", "os.path"),
         (r"\babsolute\s+imports?\b", "relative-import"),
-        (r"\b(?:top[- ]level\s+imports?|imports?\s+(?:go\s+)?at\s+(?:the\s+)?top)\b", "import-in-function"),
+        (
+            r"\b(?:top[- ]level\s+imports?|imports?\s+(?:go\s+)?at\s+(?:the\s+)?top)\b",
+            "import-in-function",
+        ),
     )
 )
 COMMAND_TARGET = re.compile(r"^(?:pip|uv|npm|make|git|pytest|python|--)\b")
@@ -102,12 +108,12 @@ def bind(reading: Reading, context: str = "") -> list[tuple[str, Params]]:
     if checks & SPECIFIC:  # `time.sleep`, `print()`, `except Exception` have their own check
         kept: list[tuple[str, Params]] = []
         for check, params in found:
-            if check == "banned-code":
-                targets = tuple(t for t in params["targets"] if not _owned(t))
-                if not targets:
-                    continue
-                params = {**params, "targets": targets}
-            kept.append((check, params))
+            if check != "banned-code":
+                kept.append((check, params))
+                continue
+            targets = tuple(t for t in params["targets"] if not _owned(t))
+            if targets:
+                kept.append((check, {**params, "targets": targets}))
         found = kept
     return found
 
@@ -142,7 +148,9 @@ def _banned_code(reading: Reading, context: str) -> Params | None:
     text = _main(reading)
     plain = CODE_SPAN.sub(lambda m: m[1], text)
     targets = [t for t in reading.avoided if _construct(t)]
-    tests_only = re.search(r"\b(asserts?|assertions?|mocks?|print\w*)\s+only\s+in\s+tests\b", plain, _F)
+    tests_only = re.search(
+        r"\b(asserts?|assertions?|mocks?|print\w*)\s+only\s+in\s+tests\b", plain, _F
+    )
     if tests_only:
         targets += [t for p, t in CONSTRUCTS if p.search(tests_only[1])]
     if reading.forbids:
@@ -159,7 +167,7 @@ def _banned_code(reading: Reading, context: str) -> Params | None:
             targets += [t for p, t in CONSTRUCTS if p.search(_contrast_tail(plain))]
     if reading.inherited and reading.force == "prohibition" and not targets:
         head = re.split(r"\s[\u2192]\s|\s->\s", plain)[0]
-        code = [t for t in _leading_code(head)]
+        code = list(_leading_code(head))
         targets += code
     pseudo = {target for _, target in (*CONSTRUCTS, *ALTERNATIVES)}
     targets = [
@@ -263,7 +271,9 @@ def _patterns(paths: list[str], text: str, action: str | None) -> list[str]:
     """Gitignore-style patterns for the paths a rule protects."""
     noun = None
     if action == "add":  # "never add newsfragments for `providers/`": what is added, where
-        found = re.search(r"\badd\w*\s+(?:new\s+|any\s+)?([a-z][\w-]*s)\s+(?:for|to|in|under)\b", text, _F)
+        found = re.search(
+            r"\badd\w*\s+(?:new\s+|any\s+)?([a-z][\w-]*s)\s+(?:for|to|in|under)\b", text, _F
+        )
         noun = found[1] if found else None
     patterns: list[str] = []
     for path in paths:
@@ -279,13 +289,17 @@ def _patterns(paths: list[str], text: str, action: str | None) -> list[str]:
     return patterns
 
 
-IMPORT_LIST = re.compile(r"\b(?P<kind>forbidden|allowed|banned|disallowed)\s+imports?\s*:\s*(?P<list>.+)$", _F)
+IMPORT_LIST = re.compile(
+    r"\b(?P<kind>forbidden|allowed|banned|disallowed)\s+imports?\s*:\s*(?P<list>.+)$", _F
+)
 ONLY_IMPORT = re.compile(
     r"\bonly\s+(?:(?:layer|module|package|place|code|component)s?\s+)?(?:allowed|permitted)\s+to\s+"
     r"import\s+`?(?P<to>[\w.]+)",
     _F,
 )
-MIX = re.compile(r"\b(?P<a>\w+)\s+and\s+(?P<b>\w+)\s+(?:code\s+)?(?:should|must)\s+(?:not|never)\s+mix\b", _F)
+MIX = re.compile(
+    r"\b(?P<a>\w+)\s+and\s+(?P<b>\w+)\s+(?:code\s+)?(?:should|must)\s+(?:not|never)\s+mix\b", _F
+)
 BOUNDARY_WORD = re.compile(r"\bboundar(?:y|ies)\b", _F)
 FROM_IMPORT = re.compile(r"^\W*from\s+([\w.]+)\s+import\b")
 DIRECT_ACCESS = re.compile(
@@ -354,7 +368,9 @@ def _where(text: str) -> tuple[str, ...]:
 
 
 COMMIT_WORDS = re.compile(r"\bcommit(?:s|ted)?\b|\bcommit\s+messages?\b", _F)
-CONVENTIONAL = re.compile(r"\bconventional[\s-]+commits?\b|\bconventional\s+commit\s+(?:format|messages?|style)", _F)
+CONVENTIONAL = re.compile(
+    r"\bconventional[\s-]+commits?\b|\bconventional\s+commit\s+(?:format|messages?|style)", _F
+)
 TYPES_LIST = re.compile(r"\b(?:feat|fix|docs|chore|refactor|ci|perf|test|style|build|revert)\b", _F)
 TRAILER = re.compile(r"\b(co-authored-by|signed-off-by|generated-by|reviewed-by)\b", _F)
 SIGN_OFF = re.compile(r"\b(?:sign[- ]off|signed[- ]off|DCO)\b", _F)
@@ -366,8 +382,11 @@ def _commit_message(reading: Reading, context: str) -> Params | None:
     if CONVENTIONAL.search(text):
         return {"format": ("conventional",)}
     types = TYPES_LIST.findall(text)
-    if len(set(t.lower() for t in types)) >= 3 and re.match(r"^\W*types?\b", text, _F):
-        return {"format": ("conventional",), "types": tuple(dict.fromkeys(t.lower() for t in types))}
+    if len({t.lower() for t in types}) >= 3 and re.match(r"^\W*types?\b", text, _F):
+        return {
+            "format": ("conventional",),
+            "types": tuple(dict.fromkeys(t.lower() for t in types)),
+        }
     trailer = TRAILER.search(text)
     if trailer and about_messages:
         name = trailer[1].title().replace("-By", "-by")
@@ -379,11 +398,12 @@ def _commit_message(reading: Reading, context: str) -> Params | None:
         return {"require": ("Signed-off-by",)}
     if re.search(r"\bcommit\s+messages?\b.{0,20}\bin\s+english\b", text, _F):
         return {"language": ("english",)}
-    if re.search(r"\bidentify\s+themselves\b|\battribution\b", text, _F) and re.search(
-        r"\bcommits?\b", text, _F
+    if (
+        re.search(r"\bidentify\s+themselves\b|\battribution\b", text, _F)
+        and re.search(r"\bcommits?\b", text, _F)
+        and reading.force in ("obligation", "prohibition")
     ):
-        if reading.force in ("obligation", "prohibition"):
-            return {"require": ("attribution",)}
+        return {"require": ("attribution",)}
     return None
 
 
@@ -458,12 +478,15 @@ TOOL_WORDS = re.compile(
     _F,
 )
 ADD_DEPENDENCY = re.compile(
-    r"\b(?:add\w*|introduc\w*|install\w*|pull\w*\s+in|bring\w*\s+in)\s+(?:a\s+|an\s+|any\s+|new\s+|"
-    r"extra\s+|more\s+|third[- ]party\s+|external\s+)*(?:[\w-]+\s+)?(?:dependenc|deps|librar|libs|packages?)",
+    r"\b(?:add\w*|introduc\w*|install\w*|pull\w*\s+in|bring\w*\s+in)\s+(?:a\s+|an\s+|any\s+|"
+    r"new\s+|extra\s+|more\s+|third[- ]party\s+|external\s+)*(?:[\w-]+\s+)?"
+    r"(?:dependenc|deps|librar|libs|packages?)",
     _F,
 )
 DEPENDENCY_NOUN_FIRST = re.compile(
-    r"^\W*(?:no\s+)?(?:new|extra|additional|external|third[- ]party)\s+(?:dependenc|deps|librar|packages)", _F
+    r"^\W*(?:no\s+)?(?:new|extra|additional|external|third[- ]party)\s+"
+    r"(?:dependenc|deps|librar|packages)",
+    _F,
 )
 STDLIB = re.compile(
     r"\b(?:prefer|use|favou?r|rely\s+on)\w*\s+(?:the\s+)?(?:python\s+)?(?:standard\s+library|stdlib)|"
@@ -481,7 +504,9 @@ def _new_dependency(reading: Reading, context: str) -> Params | None:
         return None
     if TOOL_WORDS.search(CODE_SPAN.sub(lambda m: m[1], text)):
         return None  # prescribes how to add one (`uv add`, requirements.txt), not whether
-    if STDLIB.search(text) and (DEPENDENCY.search(text) or re.search(r"standard\s+library|stdlib", text, _F)):
+    if STDLIB.search(text) and (
+        DEPENDENCY.search(text) or re.search(r"standard\s+library|stdlib", text, _F)
+    ):
         return {}
     if reading.force in ("prohibition", "escalation") and (
         ADD_DEPENDENCY.search(text) or DEPENDENCY_NOUN_FIRST.search(text)
@@ -507,7 +532,7 @@ def _secret(reading: Reading, context: str) -> Params | None:
     text = _text(reading)
     if not SECRET_NOUN.search(text) and not re.search(r"\bplaceholder", text, _F):
         return None
-    full = text + " " + (context.split(" / ")[-1] if reading.inherited else "")
+    full = text + " " + (context.rsplit(" / ", maxsplit=1)[-1] if reading.inherited else "")
     if re.search(r"\blog\w*\b", full, _F) and not re.search(r"\bcommit", full, _F):
         return None  # "never log passwords" is about logs, not the repository
     if not SECRET_ACTION.search(full):
@@ -548,7 +573,11 @@ def _print_call(reading: Reading, context: str) -> Params | None:
 
 def _broad_except(reading: Reading, context: str) -> Params | None:
     text = _main(reading)
-    specific = re.search(r"\b(?:catch|handle|raise)\w*\s+specific\s+exceptions?|\bspecific\s+with\s+exception", text, _F)
+    specific = re.search(
+        r"\b(?:catch|handle|raise)\w*\s+specific\s+exceptions?|\bspecific\s+with\s+exception",
+        text,
+        _F,
+    )
     bare = re.search(r"\bbare\s+`?except\b|`except\s+Exception", text, _F)
     if specific and reading.force in ("obligation", "prohibition", "none"):
         return {}
@@ -560,7 +589,9 @@ def _broad_except(reading: Reading, context: str) -> Params | None:
 def _missing_annotation(reading: Reading, context: str) -> Params | None:
     text = _main(reading)
     said = _pattern("missing-annotation")(text) or re.search(
-        r"\btype[\s-]+hint(?:s|ing)\b|\btyping\s+everywhere|\b(?:full|complete)\s+type\s+(?:hints|annotations)|\bhave\s+type\s+annotations", text, _F
+        r"\btype[\s-]+hint(?:s|ing)\b|\btyping\s+everywhere|\b(?:full|complete)\s+type\s+(?:hints|annotations)|\bhave\s+type\s+annotations",
+        text,
+        _F,
     )
     if not said:
         return None
@@ -580,12 +611,16 @@ def _missing_annotation(reading: Reading, context: str) -> Params | None:
 
 def _logic_in_route(reading: Reading, context: str) -> Params | None:
     text = _main(reading)
-    if re.search(r"\bviews?\b|\bcontrollers?\b", text, _F) and not re.search(r"\broute|\bendpoint|\bhandler", text, _F):
+    if re.search(r"\bviews?\b|\bcontrollers?\b", text, _F) and not re.search(
+        r"\broute|\bendpoint|\bhandler", text, _F
+    ):
         return None
     said = _pattern("logic-in-route")(text) or re.search(
-        r"\bhandlers?\s+(?:are|must\s+be|should\s+be|stay)\s+thin\b|\bbusiness\s+logic\s+lives\s+in\s+services", text, _F
+        r"\bhandlers?\s+(?:are|must\s+be|should\s+be|stay)\s+thin\b|\bbusiness\s+logic\s+lives\s+in\s+services",
+        text,
+        _F,
     )
-    if not said or reading.force == "preference" and "try" in text.lower():
+    if not said or (reading.force == "preference" and "try" in text.lower()):
         return None
     return {}
 
@@ -607,7 +642,9 @@ def _blocking_in_async(reading: Reading, context: str) -> Params | None:
     text = _main(reading)
     if _pattern("blocking-in-async")(text):
         return {}
-    if reading.forbids and re.search(r"\bblocking\s+(?:I/?O\s+)?(?:operations|calls|code|I/?O)\b", text, _F):
+    if reading.forbids and re.search(
+        r"\bblocking\s+(?:I/?O\s+)?(?:operations|calls|code|I/?O)\b", text, _F
+    ):
         return {}
     return None
 

@@ -71,6 +71,7 @@ def compile_policy(
     explanations: list[str] = []
     for parsed in files:
         scope = file_scope(parsed.path, parsed.front_matter.globs)
+        notes.extend(f"{parsed.path}: {problem}" for problem in parsed.front_matter.problems)
         rules: list[Rule] = []
         candidates = foreign = 0
         for raw in parsed.rules:
@@ -201,6 +202,8 @@ def _merge(
         for key, values in params.items():
             into[key] = tuple(dict.fromkeys((*into.get(key, ()), *values)))
     return list(merged.items())
+
+
 STRENGTH = {"block": Severity.ERROR, "warn": Severity.WARNING, "escalate": Severity.ESCALATE}
 
 
@@ -215,7 +218,7 @@ def file_scope(path: str, globs: Sequence[str]) -> tuple[str, ...]:
     if name in NESTED_NAMES and head:
         folder = head + "/"
     elif "/.cursor/rules/" in "/" + path and not path.startswith(".cursor/"):
-        folder = path.split(".cursor/rules/")[0]
+        folder = path.split(".cursor/rules/", maxsplit=1)[0]
     if not folder:
         return tuple(globs)
     if not globs:
@@ -297,16 +300,22 @@ def _read(
         severity = max((default_severity(slug) for slug in checks), key=lambda s: s.rank)
     rule = Rule(raw.file, raw.line, raw.tag_path, raw.text, severity, checks)
     made: list[Binding] = []
-    for slug, params in found:
+    for slug, given in found:
+        params = given
         if slug == "protected-file" and "paths" not in params and raw.explicit is not None:
             params = {"paths": catalog.path_patterns(raw.text)}
         if params.get("paths") == ("{file}",):
             params = {**params, "paths": (raw.file,)}
         family = BY_SLUG[slug].family if slug in BY_SLUG else "python"
         include = tuple(params.get("include", ()))
-        if not include and family not in UNSCOPED_FAMILIES and slug not in (
-            "commit-message",
-            "branch-protection",
+        if (
+            not include
+            and family not in UNSCOPED_FAMILIES
+            and slug
+            not in (
+                "commit-message",
+                "branch-protection",
+            )
         ):
             include = tuple(scope)
         extra = {k: v for k, v in params.items() if k not in ("include", "exclude")}

@@ -34,7 +34,8 @@ PROHIBIT = re.compile(
     _FLAGS,
 )
 PROHIBIT_SOFT = re.compile(
-    r"(?<!to )(?<!order to )\b(?:avoid\w*|should\s+not|shouldn't|discourag\w*|minimi[sz]e|refrain|try\s+not\s+to|"
+    r"(?<!to )(?<!order to )\b(?:avoid\w*|should\s+not|shouldn't|discourag\w*|minimi[sz]e|"
+    r"refrain|try\s+not\s+to|"
     r"steer\s+clear)\b",
     _FLAGS,
 )
@@ -91,7 +92,10 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("add", re.compile(r"\b(?:add\w*|introduc\w*|install\w*|pull\s+in|bring\s+in)\b", _FLAGS)),
-    ("access", re.compile(r"\b(?:access\w*|talk\w*\s+to|reach\w*|query\w*|depend\w*\s+on)\b", _FLAGS)),
+    (
+        "access",
+        re.compile(r"\b(?:access\w*|talk\w*\s+to|reach\w*|query\w*|depend\w*\s+on)\b", _FLAGS),
+    ),
     ("log", re.compile(r"\b(?:log|logs|logging|logged|print|prints|printing)\b", _FLAGS)),
     (
         "use",
@@ -134,14 +138,23 @@ TESTS_OUT = re.compile(
     r"production\s+code|non-test\s+code|only\s+in\s+tests)\b",
     _FLAGS,
 )
-TEST_GLOBS = ("tests/**", "test/**", "**/tests/**", "**/test_*.py", "**/*_test.py", "**/conftest.py")
+TEST_GLOBS = (
+    "tests/**",
+    "test/**",
+    "**/tests/**",
+    "**/test_*.py",
+    "**/*_test.py",
+    "**/conftest.py",
+)
 HEADING_PATH = re.compile(r"\(([^()]*[/*][^()]*)\)")
 OTHER_LANGUAGES = re.compile(
     r"\b(?:typescript|javascript|react|jsx|tsx|node\.?js|vue|angular|svelte|golang|go\s+code|"
     r"rust|java|kotlin|swift|c\+\+|c#|frontend|css|html)\b|\.tsx?\b|\.jsx?\b",
     _FLAGS,
 )
-NON_PYTHON_GLOB = re.compile(r"\.(?:tsx?|jsx?|mjs|cjs|vue|svelte|go|rs|java|kt|swift|css|scss|html)\b")
+NON_PYTHON_GLOB = re.compile(
+    r"\.(?:tsx?|jsx?|mjs|cjs|vue|svelte|go|rs|java|kt|swift|css|scss|html)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +210,9 @@ class Reading:
         return "; ".join(parts)
 
 
-def read(text: str, context: str = "", tag_path: str = "", file_globs: tuple[str, ...] = ()) -> Reading:
+def read(
+    text: str, context: str = "", tag_path: str = "", file_globs: tuple[str, ...] = ()
+) -> Reading:
     """Read one rule sentence in the light of its lead-ins, headings and file globs."""
     plain = text.replace("**", "").replace("__", "")
     understood = not NON_LATIN.search(CODE_SPAN.sub("", plain))
@@ -289,7 +304,9 @@ def _context_force(lead: str) -> tuple[str, str | None]:
     return "none", None
 
 
-CLAUSE_SPLIT = re.compile(r";|\s*[\u2014\u2013]\s*|\s-\s|\s\u2192\s|\s->\s|,\s+(?=(?:but|and\s+use|if|use|prefer|instead)\b)")
+CLAUSE_SPLIT = re.compile(
+    r";|\s*[\u2014\u2013]\s*|\s-\s|\s\u2192\s|\s->\s|,\s+(?=(?:but|and\s+use|if|use|prefer|instead)\b)"
+)
 CONTRAST = re.compile(
     r"(?:,\s*|\s|\()(?:not|never)\s+(?P<a>.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(?P<b>.+)$",
     _FLAGS,
@@ -345,7 +362,11 @@ def _all_tokens(text: str) -> list[str]:
     bare = CODE_SPAN.sub(" ", text)
     for match in re.finditer(r"(?<![\w`/.])(?:[\w.-]+/)+(?:[\w.*-]+)?(?![\w`/])", bare):
         token = match[0]
-        if token.endswith("/") or "**" in token or PATH_TOKEN.match(token) and "." in token.rpartition("/")[2]:
+        if (
+            token.endswith("/")
+            or "**" in token
+            or (PATH_TOKEN.match(token) and "." in token.rpartition("/")[2])
+        ):
             tokens.append(token)  # "and/or", "Request/Response" are words, not paths
     return tokens
 

@@ -211,8 +211,8 @@ def load_policy(
 
     entry = _read_cache(cache_file) if cache_file else None
     if entry is not None:
-        files, skipped = (explicit, []) if explicit is not None else discover(
-            source, entry.patterns or ()
+        files, skipped = (
+            (explicit, []) if explicit is not None else discover(source, entry.patterns or ())
         )
         key = _full_key(head, files, skipped)
         if key == entry.key:
