@@ -272,7 +272,9 @@ def _patterns(paths: list[str], text: str, action: str | None) -> list[str]:
     noun = None
     if action == "add":  # "never add newsfragments for `providers/`": what is added, where
         found = re.search(
-            r"\badd\w*\s+(?:new\s+|any\s+)?([a-z][\w-]*s)\s+(?:for|to|in|under)\b", text, _F
+            r"\badd\w*\s+(?:new\s+|any\s+)?(?:[a-z][\w-]*\s+)?([a-z][\w-]*s)\s+(?:for|to|in|under)\b",
+            text,
+            _F,
         )
         noun = found[1] if found else None
     patterns: list[str] = []

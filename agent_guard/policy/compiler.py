@@ -269,7 +269,7 @@ def _read(
         grammar.read(sentence, raw.context, raw.tag_path, tuple(scope))
         for sentence in split_sentences(raw.text)
     ]
-    heading = raw.tag_path.rpartition("/")[2]
+    heading = grammar.last_heading(raw.tag_path)
     context = f"{heading} / {raw.context}" if heading and raw.context else heading or raw.context
     found: list[tuple[str, dict[str, tuple[str, ...]]]] = []
     strengths: list[str] = []

@@ -230,7 +230,7 @@ def read(
             if lent != "none":
                 break
     if force == "none":
-        last = tag_path.rpartition("/")[2]
+        last = last_heading(tag_path)
         force, strength = _context_force(last)
         inherited = force != "none"
     if force == "none" and IMPERATIVE.search(plain):
@@ -260,6 +260,12 @@ def read(
         inherited=inherited,
         clauses=clauses,
     )
+
+
+def last_heading(tag_path: str) -> str:
+    """The nearest heading of a tag path (headings are joined by "/", and may hold one)."""
+    found = re.search(r"(?:^|/)([^/]*\([^()]*\)|[^/]*)$", tag_path)
+    return found[1] if found else tag_path
 
 
 def _force(text: str) -> tuple[str, str | None]:
@@ -412,11 +418,11 @@ def _scope(text: str, tag_path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     exclude: list[str] = []
     if TESTS_OUT.search(text):
         exclude.extend(TEST_GLOBS)
-    elif TESTS_IN.search(text) or re.search(r"\btest", tag_path.rpartition("/")[2], _FLAGS):
+    elif TESTS_IN.search(text) or re.search(r"\btest", last_heading(tag_path), _FLAGS):
         include.extend(TEST_GLOBS)
-    heading = HEADING_PATH.search(tag_path.rpartition("/")[2])
-    if heading:
-        include.extend(p.strip().strip("`") for p in heading[1].split(",") if p.strip())
+    headings = HEADING_PATH.findall(tag_path)  # a heading may hold a "/" itself
+    if headings and tag_path.rstrip().endswith(")"):
+        include.extend(p.strip().strip("`") for p in headings[-1].split(",") if p.strip())
     return tuple(include), tuple(exclude)
 
 
