@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from agent_guard.checks.registry import BY_SLUG, CHECKS
-from agent_guard.globs import compile_globs
+from agent_guard.globs import GlobSet, compile_globs
 from agent_guard.model import Rule, Severity
 from agent_guard.policy import binders, catalog, grammar
 from agent_guard.policy.config import Config
@@ -325,11 +326,17 @@ def _read(
                 slug,
                 severity,
                 tuple(sorted((k, tuple(v)) for k, v in extra.items())),
-                compile_globs(include),
-                compile_globs(tuple(params.get("exclude", ()))),
+                _globs(include),
+                _globs(tuple(params.get("exclude", ()))),
             )
         )
     return rule, made, _why(readings, raw, bool(found))
+
+
+@lru_cache(maxsize=1024)
+def _globs(patterns: tuple[str, ...]) -> GlobSet:
+    """Compiled once per distinct scope: most bindings of a file share their file's globs."""
+    return compile_globs(patterns)
 
 
 def _top_rule(entry: _Bound | None) -> Rule | None:

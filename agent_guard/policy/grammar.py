@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _FLAGS = re.IGNORECASE
 
@@ -107,6 +108,17 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
+ACTION_STEMS: dict[str, tuple[str, ...]] = {
+    "push": ("push",),
+    "rewrite": ("amend", "squash", "rebas", "rewrit"),
+    "commit": ("commit", "check"),
+    "import": ("import",),
+    "modify": ("modif", "edit", "chang", "touch", "alter", "overwrit", "delet", "remov", "renam"),
+    "add": ("add", "introduc", "install", "pull", "bring"),
+    "access": ("access", "talk", "reach", "query", "depend"),
+    "log": ("log", "print"),
+    "use": ("us", "call", "invok", "instantiat", "rais", "type", "rely", "employ"),
+}
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 # Code recognisable without backticks: dotted calls, calls, decorators, pragma comments.
 BARE_CODE = re.compile(
@@ -185,6 +197,7 @@ class Reading:
     language_understood: bool
     inherited: bool  # the force came from a lead-in or heading, not the sentence
     clauses: tuple[Clause, ...]
+    main: str = ""  # the sentence before its exception, emphasis markers removed
 
     @property
     def forbids(self) -> bool:
@@ -210,14 +223,18 @@ class Reading:
         return "; ".join(parts)
 
 
+@lru_cache(maxsize=8192)
 def read(
     text: str, context: str = "", tag_path: str = "", file_globs: tuple[str, ...] = ()
 ) -> Reading:
-    """Read one rule sentence in the light of its lead-ins, headings and file globs."""
+    """Read one rule sentence in the light of its lead-ins, headings and file globs.
+
+    Cached: rule files repeat themselves, and a Reading is frozen, so the same sentence in
+    the same place is read once."""
     plain = text.replace("**", "").replace("__", "")
     understood = not NON_LATIN.search(CODE_SPAN.sub("", plain))
-    clauses = tuple(_clauses(plain))
     force, strength = _force(plain)
+    clauses = tuple(_clauses(plain, force))
     inherited = False
     if force in ("none", "obligation") and context:
         for lead in reversed(context.replace("**", "").split(" / ")[-2:]):
@@ -241,8 +258,10 @@ def read(
         avoided = tuple(t for t in _code_targets(plain) if not _is_path(t))
     exception = ""
     found = EXCEPTION.search(plain)
+    main = plain
     if found:
         exception = found[0].strip()
+        main = plain[: found.start()]
     include, exclude = _scope(plain, tag_path)
     return Reading(
         text=text,
@@ -259,6 +278,7 @@ def read(
         language_understood=understood,
         inherited=inherited,
         clauses=clauses,
+        main=main,
     )
 
 
@@ -322,12 +342,13 @@ CONTRAST = re.compile(
 PAIR = re.compile(r"`([^`]+)`\s+(?:over|instead\s+of|rather\s+than)\s+`([^`]+)`", _FLAGS)
 
 
-def _clauses(text: str) -> list[Clause]:
+def _clauses(text: str, whole: str) -> list[Clause]:
     clauses: list[Clause] = []
-    for part in CLAUSE_SPLIT.split(text):
+    parts = CLAUSE_SPLIT.split(text)
+    for part in parts:
         if not part.strip():
             continue
-        force, _ = _force(part)
+        force = whole if len(parts) == 1 else _force(part)[0]
         avoided: list[str] = []
         preferred: list[str] = []
         contrast = CONTRAST.search(part)
@@ -406,8 +427,12 @@ def _is_path(token: str) -> bool:
 def _action(text: str) -> str | None:
     """The first action verb of the sentence's main clause."""
     first: tuple[int, str] | None = None
+    bare = CODE_SPAN.sub(" ", text)
+    low = bare.lower()
     for name, pattern in ACTIONS:
-        found = pattern.search(CODE_SPAN.sub(" ", text))
+        if not any(stem in low for stem in ACTION_STEMS[name]):
+            continue
+        found = pattern.search(bare)
         if found and (first is None or found.start() < first[0]):
             first = (found.start(), name)
     return first[1] if first else None
@@ -416,7 +441,10 @@ def _action(text: str) -> str | None:
 def _scope(text: str, tag_path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     include: list[str] = []
     exclude: list[str] = []
-    if TESTS_OUT.search(text):
+    low = text.lower()
+    if ("test" not in low and "production" not in low) and "test" not in tag_path.lower():
+        pass  # nothing about tests: skip the two searches
+    elif TESTS_OUT.search(text):
         exclude.extend(TEST_GLOBS)
     elif TESTS_IN.search(text) or re.search(r"\btest", last_heading(tag_path), _FLAGS):
         include.extend(TEST_GLOBS)

@@ -384,9 +384,12 @@ class _MarkdownReader:
             self.stack.pop()
         context = self.stack[-1][1] if self.stack else self.lead_in
         text = bullet["text"]
-        if bullet["mark"]:
-            mark = "Don't" if bullet["mark"] in DONT_MARKS else "Do"
-            context = _join(context, mark)
+        mark = bullet["mark"]
+        inner = BULLET.match("- " + text) if not mark else None
+        if inner is not None and inner["mark"]:  # "- ❌ Never ..."
+            mark, text = inner["mark"], inner["text"]
+        if mark:
+            context = _join(context, "Don't" if mark in DONT_MARKS else "Do")
         self.item = _Item([text], number, indent, context)
 
     def _flush_item(self) -> Iterator[RawRule]:
