@@ -29,7 +29,7 @@ def main() -> None:
         rules = len(policy.rules)
     lines = text.count(b"\n")
     print(
-        f"{lines} lines, {rules} rules: median {statistics.median(times):.3f} s "  # noqa: T201
+        f"{lines} lines, {rules} rules: median {statistics.median(times):.3f} s "
         f"(min {min(times):.3f} s)"
     )
 

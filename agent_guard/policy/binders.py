@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable
 
 from agent_guard.policy import catalog
-from agent_guard.policy.grammar import CODE_SPAN, EXCEPTION, Reading, _is_path
+from agent_guard.policy.grammar import CODE_SPAN, Reading, _is_path
 
 _F = re.IGNORECASE
 Params = dict[str, tuple[str, ...]]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from agent_guard.checks.registry import BY_SLUG, CHECKS
 from agent_guard.globs import GlobSet, compile_globs

@@ -59,6 +59,10 @@ BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?:(?:[-*+\u2022]|\d{1,9}[.)])[ \t]+|(?P<mark>\u2705|\u274c|\u26d4|"
     r"\U0001f6ab|\u2714\ufe0f?|\u2716\ufe0f?|\u2717|\u2718)[ \t]*)(?P<text>\S.*)$"
 )
+MARK = re.compile(
+    r"^(?P<mark>\u2705|\u274c|\u26d4|\U0001f6ab|\u2714\ufe0f?|\u2716\ufe0f?|\u2717|\u2718)[ \t]*"
+    r"(?P<text>\S.*)$"
+)
 DONT_MARKS = frozenset(
     {"\u274c", "\u26d4", "\U0001f6ab", "\u2716", "\u2716\ufe0f", "\u2717", "\u2718"}
 )
@@ -385,8 +389,8 @@ class _MarkdownReader:
         context = self.stack[-1][1] if self.stack else self.lead_in
         text = bullet["text"]
         mark = bullet["mark"]
-        inner = BULLET.match("- " + text) if not mark else None
-        if inner is not None and inner["mark"]:  # "- ❌ Never ..."
+        inner = MARK.match(text) if not mark else None
+        if inner is not None:  # "- ❌ Never ..."
             mark, text = inner["mark"], inner["text"]
         if mark:
             context = _join(context, "Don't" if mark in DONT_MARKS else "Do")
