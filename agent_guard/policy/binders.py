@@ -202,6 +202,7 @@ def _banned_code(reading: Reading, context: str) -> Params | None:
         for t in dict.fromkeys(targets)
         if not _is_print(t) and not _is_except(t) and (t in pseudo or _construct(t))
     ]
+    targets = [t for t in targets if not any(o.startswith(t + "(") for o in targets)]
     if not targets or _only_imports(targets, plain) or IMPORT_LIST.search(plain):
         return None
     if FROM_IMPORT.match(plain):
