@@ -115,9 +115,7 @@ def test_rules_lists_known_rule_files_the_config_leaves_out(repo: GitRepo) -> No
     repo.write("CLAUDE.md", RULE)
     repo.write(".agent-guard.yaml", "rules: ['AGENTS.md']\n")
     data = rules_json(repo)
-    assert data["unread"] == [
-        {"path": "CLAUDE.md", "why": "not matched by `rules:` in the config"}
-    ]
+    assert data["unread"] == [{"path": "CLAUDE.md", "why": "not matched by `rules:` in the config"}]
 
 
 def test_no_rule_file_is_said_loudly_by_rules_and_diff(repo: GitRepo) -> None:
