@@ -190,8 +190,9 @@ def _banned_code(reading: Reading, context: str) -> Params | None:
         targets += [t for p, t in CONSTRUCTS if p.search(prohibited)]
     elif reading.force in ("obligation", "preference", "none"):
         targets += [t for p, t in ALTERNATIVES if p.search(plain)]
-        if reading.avoided:
-            targets += [t for p, t in CONSTRUCTS if p.search(_contrast_tail(plain))]
+        tail = _contrast_tail(plain)  # "prefer explicit imports over star imports"
+        if tail:
+            targets += [t for p, t in CONSTRUCTS if p.search(tail)]
     if reading.inherited and reading.force == "prohibition" and not targets:
         head = re.split(r"\s[\u2192]\s|\s->\s", plain)[0]
         code = list(_leading_code(head))
@@ -211,7 +212,7 @@ def _banned_code(reading: Reading, context: str) -> Params | None:
 
 
 def _contrast_tail(text: str) -> str:
-    found = re.search(r"(?:,\s*|\s)not\s+(.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(.+)$", text)
+    found = re.search(r"(?:,\s*|\()not\s+(.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(.+)$", text)
     return (found[1] or found[2]) if found else ""
 
 
@@ -230,6 +231,8 @@ def _construct(token: str) -> bool:
     token = token.strip()
     if not token or COMMAND_TARGET.match(token) or _is_path(token):
         return False
+    if re.search(r"\s--?[A-Za-z]", token) or re.match(r"^[\w./-]+\.(?:py|sh)\s", token):
+        return False  # a command line (`tool --flag`, `script.py args`), not code
     return not re.fullmatch(r"[\w-]+\s[\w\s-]+", token)  # plain words are not code
 
 
@@ -253,7 +256,8 @@ def _protected_file(reading: Reading, context: str) -> Params | None:
     if reading.force not in ("prohibition", "escalation"):
         return None
     text = _main(reading)
-    action = reading.action
+    forbidding = [c.text for c in reading.clauses if c.force in ("prohibition", "escalation")]
+    action = (_clause_action(" ".join(forbidding)) if forbidding else None) or reading.action
     if action not in ("modify", "add", "commit"):
         action = _context_action(context) or action
     if action not in ("modify", "add", "commit"):
@@ -283,6 +287,12 @@ def _protected_file(reading: Reading, context: str) -> Params | None:
     if GENERATED.search(text) or GENERATED.search(context):
         return {}
     return None
+
+
+def _clause_action(text: str) -> str | None:
+    from agent_guard.policy.grammar import _action
+
+    return _action(text)
 
 
 def _context_action(context: str) -> str | None:
@@ -367,7 +377,10 @@ def _boundary(reading: Reading, context: str) -> Params | None:
     statement = FROM_IMPORT.match(CODE_SPAN.sub(lambda m: m[1], text))
     if statement and reading.forbids:
         return {"to": (statement[1],), "from": scope or _where(text)}
-    if reading.forbids and reading.action in ("use", "import") and not reading.avoided:
+    negated_use = re.search(
+        r"\b(?:never|not|don't|no)\s+(?:directly\s+)?(?:use|import)\w*\b", text, _F
+    )
+    if reading.forbids and negated_use and not reading.avoided:
         folders = [p for p in reading.paths if "/" in p]
         if folders:
             return {"to": tuple(p.rstrip("*").rstrip("/") for p in folders)}
@@ -477,13 +490,17 @@ def _docstring(reading: Reading, context: str) -> Params | None:
     if not re.search(r"\bdocstrings?\b", text, _F):
         return None
     asked = re.search(
-        r"\b(?:have|need|require[sd]?|add|provide|write|include|follow|with|missing)\s+(?:[\w-]+[\s,]+){0,4}"
+        r"\b(?:have|need|require[sd]?|add|provide|write|include|follow|with|missing|use)\s+(?:[\w-]+[\s,]+){0,4}"
         r"docstrings?\b|\bdocstrings?\s+(?:are\s+|is\s+)?(?:required|mandatory|for\s+(?:all|every|public))",
         text,
         _F,
     )
     if not asked or reading.force == "permission":
         return None
+    place = re.search(r"\b(?:in|inside|within|from|of)\s+(?:\w+\s+)?docstrings?\b", text, _F)
+    demand = re.search(r"\b(?:have|need|require[sd]?|missing|add|provide|mandatory)\b", text, _F)
+    if place and not demand:
+        return None  # "use double quotes in docstrings": a place, not a demand
     params: Params = {}
     if re.search(r"\bpublic\b", text, _F):
         params["scope"] = ("public",)

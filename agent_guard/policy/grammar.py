@@ -334,7 +334,7 @@ CLAUSE_SPLIT = re.compile(
     r";|\s*[\u2014\u2013]\s*|\s-\s|\s\u2192\s|\s->\s|,\s+(?=(?:but|and\s+use|if|use|prefer|instead)\b)"
 )
 CONTRAST = re.compile(
-    r"(?:,\s*|\s|\()(?:not|never)\s+(?P<a>.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(?P<b>.+)$",
+    r"(?:,\s*|\()(?:not|never)\s+(?P<a>.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(?P<b>.+)$",
     _FLAGS,
 )
 

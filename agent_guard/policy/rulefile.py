@@ -75,7 +75,9 @@ COMMENT_LINE = re.compile(r"^[ \t]*#(?:[ \t]|$)")
 HTML_COMMENT = re.compile(r"<!--(?!\s*check\s*[=:]).*?-->", re.DOTALL)
 # Where a paragraph breaks into sentences: after . ! ? (or a full-width stop) followed by a
 # capital, a code span or markup; never after an abbreviation such as "e.g." or "etc.".
-SENTENCE_END = re.compile(r"(?<=[.!?])[ \t\n]+(?=[A-Z`*_\"'(\[])|(?<=[\u3002\uff01\uff1f])")
+SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?:\*\*|__)?[ \t\n]+(?=[A-Z`*_\"'(\[])|(?<=[\u3002\uff01\uff1f])"
+)
 ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|Dr|Mr|Mrs|No)\.|\b[A-Z]\.)$")
 CODE_SPAN = re.compile(r"`[^`\n]*`")
 # A lead-in label: a short item or line without a full stop ("Never:", "**Ask first**",
