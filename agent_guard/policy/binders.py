@@ -100,8 +100,8 @@ def bind(reading: Reading, context: str = "") -> list[tuple[str, Params]]:
     for check, binder in BINDERS:
         if reading.force == "permission" and check != "boundary":
             continue  # what a rule permits is never forbidden; an allow-list is a boundary
-        trigger = TRIGGERS.get(check)
-        if trigger is not None and not any(word in words for word in trigger):
+        trigger = _TRIGGER_PATTERNS.get(check)
+        if trigger is not None and trigger.search(words) is None:
             continue  # none of the words this check's binder looks for: skip it cheaply
         if check in PYTHON_ONLY and reading.language == "other":
             continue
@@ -156,6 +156,10 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                           "commit"),
     "docstring": ("docstring",),
 }  # fmt: skip
+_TRIGGER_PATTERNS = {
+    slug: re.compile("|".join(re.escape(word) for word in words))
+    for slug, words in TRIGGERS.items()
+}
 SPECIFIC = frozenset({"print-call", "broad-except", "blocking-in-async", "mutable-default"})
 
 

@@ -119,6 +119,7 @@ ACTION_STEMS: dict[str, tuple[str, ...]] = {
     "log": ("log", "print"),
     "use": ("us", "call", "invok", "instantiat", "rais", "type", "rely", "employ"),
 }
+_STEMS = {name: re.compile("|".join(stems)) for name, stems in ACTION_STEMS.items()}
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 # Code recognisable without backticks: dotted calls, calls, decorators, pragma comments.
 BARE_CODE = re.compile(
@@ -430,7 +431,7 @@ def _action(text: str) -> str | None:
     bare = CODE_SPAN.sub(" ", text)
     low = bare.lower()
     for name, pattern in ACTIONS:
-        if not any(stem in low for stem in ACTION_STEMS[name]):
+        if _STEMS[name].search(low) is None:
             continue
         found = pattern.search(bare)
         if found and (first is None or found.start() < first[0]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from agent_guard.policy.config import Config
@@ -164,5 +165,6 @@ def test_a_5000_line_rule_file_compiles_cold_quickly() -> None:
     elapsed = time.perf_counter() - started
     assert len(policy.rules) > 1500
     # The budget is 0.5 s on a quiet machine (benchmarks/rulefile_compile.py measures it);
-    # the factor is headroom for CI runners whose cores are shared.
-    assert elapsed < 0.5 * 6, elapsed
+    # on a machine whose cores are shared (a busy CI runner) it is scaled by the load.
+    busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    assert elapsed < 0.5 * busy * 1.5, (elapsed, busy)
