@@ -270,10 +270,15 @@ def _protected_file(reading: Reading, context: str) -> Params | None:
         return None  # a construct, not a file
     condition = re.match(r"^\W*(?:when|if|before|after|while)\b[^,]*,", text, _F)
     generator = re.search(r"\bgenerated\s+(?:by|with|from)\s+\S+", text, _F)
+    forbidden_text = " ".join(forbidding) if len(reading.clauses) > 1 and forbidding else text
+    without = re.search(r"\bwithout\b.*$", forbidden_text, _F)
     paths = [
         p
         for p in reading.paths
-        if not (condition and p in condition[0]) and not (generator and p in generator[0])
+        if not (condition and p in condition[0])
+        and not (generator and p in generator[0])
+        and not (without and p in without[0])  # "never X without updating `y`": y is asked for
+        and p in forbidden_text
     ]
     if generator and not paths and re.search(r"\b(?:do\s+not|don't|never)\s+edit\b", text, _F):
         return {"paths": ("{file}",)}  # a generated file that says so about itself
@@ -470,9 +475,10 @@ def _branch_protection(reading: Reading, context: str) -> Params | None:
         forbid.append("destructive")
     if re.search(r"\bdelet\w*\s+(?:\w+\s+)?branch", text, _F):
         forbid.append("delete")
-    direct = re.search(
-        r"\b(push|commit)\w*\s+(?:\w+\s+){0,2}?(?:directly\s+)?(?:to|on|into)\s+(?:the\s+)?"
-        r"(?:`([\w./-]+)`|(main|master|develop|trunk|upstream|production))|\b(push|commit)\w*\s+directly\b",
+    direct = re.search(  # the verb right after the negation: "never push (directly) to main"
+        r"(?:\b(?:never|not|don't|no)\s+(?:\w+\s+)?|^\W*)(push|commit)\w*\s+(?:\w+\s+){0,2}?(?:directly\s+)?"
+        r"(?:to|on|into)\s+(?:the\s+)?(?:`([\w./-]+)`|(main|master|develop|trunk|upstream|production))|"
+        r"(?:\b(?:never|not|don't|no)\s+(?:\w+\s+)?|^\W*)(push|commit)\w*\s+directly\b",
         text,
         _F,
     )

@@ -29,8 +29,8 @@ from functools import lru_cache
 _FLAGS = re.IGNORECASE
 
 PROHIBIT = re.compile(
-    r"\b(?:never|must\s+not|mustn't|do\s+not|don't|does\s+not|doesn't|shall\s+not|cannot|"
-    r"can\s+not|may\s+not|not\s+allowed|forbidden|prohibited|disallowed|banned|no\s+longer|"
+    r"(?<!\bit\s)(?<!which\s)(?<!that\s)(?<!this\s)\b(?:never|must\s+not|mustn't|do\s+not|"
+    r"don't|shall\s+not|may\s+not|not\s+allowed|forbidden|prohibited|disallowed|banned|"
     r"under\s+no\s+circumstances|reject)\b|^\s*no\b|[\s(/]no\s+(?=[`\w])",
     _FLAGS,
 )
@@ -235,6 +235,8 @@ def read(
     plain = text.replace("**", "").replace("__", "")
     understood = not NON_LATIN.search(CODE_SPAN.sub("", plain))
     force, strength = _force(plain)
+    if re.match(r"^\W*(?:for\s+example|e\.g\.|example:)", plain, _FLAGS):
+        force, strength = "none", None  # an example of a rule, not a rule
     clauses = tuple(_clauses(plain, force))
     inherited = False
     if force in ("none", "obligation") and context:
@@ -332,7 +334,8 @@ def _context_force(lead: str) -> tuple[str, str | None]:
 
 
 CLAUSE_SPLIT = re.compile(
-    r";|\s*[\u2014\u2013]\s*|\s-\s|\s\u2192\s|\s->\s|,\s+(?=(?:but|and\s+use|if|use|prefer|instead)\b)"
+    r";|\s*[\u2014\u2013]\s*|\s-\s|\s\u2192\s|\s->\s|,\s+(?=(?:but|and\s+use|if|use|prefer|instead)\b)|"
+    r",\s+(?=(?i:never|do\s+not|don't|always)\b)"
 )
 CONTRAST = re.compile(
     r"(?:,\s*|\()(?:not|never)\s+(?P<a>.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(?P<b>.+)$",
@@ -366,7 +369,7 @@ def _clauses(text: str, whole: str) -> list[Clause]:
                 if not _is_path(t)
                 for c in conditions
             ]  # "never use X without Y": X only with Y
-        elif contrast and force != "prohibition":
+        elif contrast and force != "prohibition" and (force != "none" or len(part.split()) <= 12):
             tail = contrast["a"] or contrast["b"] or ""
             head = part[: contrast.start()]
             avoided = [t for t in _code_targets(tail) if not _is_path(t)]
@@ -399,8 +402,13 @@ def _all_tokens(text: str) -> list[str]:
     return tokens
 
 
+EXAMPLE = re.compile(r"\((?:e\.g\.|for\s+example|such\s+as)[^()]*\)", _FLAGS)
+
+
 def _code_targets(text: str) -> list[str]:
-    """Code named in `text`: code spans (not commands or flags), then recognisable code."""
+    """Code named in `text`: code spans (not commands or flags), then recognisable code.
+    Examples in parentheses ("(e.g. `x`)") illustrate; they are not what the rule names."""
+    text = EXAMPLE.sub(" ", text)
     targets: list[str] = []
     for match in CODE_SPAN.finditer(text):
         token = match[1].strip()
