@@ -40,8 +40,8 @@ def test_committed_violations_are_found_on_every_line(repo: GitRepo) -> None:
 
 def test_only_the_files_under_the_given_paths(repo: GitRepo) -> None:
     _repo(repo)
-    repo.write("scripts/tool.py", "print('hi')\n")  # untracked, not ignored: checked too
-    assert [path for _, path, _ in _findings(repo, "scripts")] == ["scripts/tool.py"]
+    repo.write("lib/tool.py", "print('hi')\n")  # untracked, not ignored: checked too
+    assert [path for _, path, _ in _findings(repo, "lib")] == ["lib/tool.py"]
     assert _findings(repo, "app/models.py") == []
 
 
