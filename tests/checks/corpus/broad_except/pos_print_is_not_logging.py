@@ -1,5 +1,5 @@
 def run(job):
     try:
         job()
-    except Exception as error:  # expect: AG103
+    except Exception as error:  # expect: AG103:5
         print(error)
