@@ -168,8 +168,9 @@ def modules_parsed(repo: Path) -> int:
 
     class Grab(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record.msg.startswith("architecture:"):
-                counts.append(int(record.args[0]))  # type: ignore[index]
+            args = record.args
+            if record.msg.startswith("architecture:") and isinstance(args, tuple):
+                counts.append(int(str(args[0])))
 
     logger = logging.getLogger("agent_guard.checks.architecture")
     handler = Grab()
