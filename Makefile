@@ -37,8 +37,10 @@ lint: setup
 	$(BIN)/mypy $(MYPY_LOOSE) --cache-dir .mypy_cache/tests tests
 	$(BIN)/mypy $(MYPY_LOOSE) --cache-dir .mypy_cache/benchmarks benchmarks
 
+# Coverage of agent_guard, the agent-guard processes the tests spawn included; the floor is
+# fail_under in pyproject.toml. A plain `pytest` (one test, one folder) measures nothing.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
