@@ -118,7 +118,8 @@ def run_agent_guard(repo: Path, cache: Path | None) -> int:
     """One run as the engine does it: the commit's change, the AST walk, the checks."""
     from agent_guard.changes.git import CommitTreeReader, open_repository
     from agent_guard.changes.sources import range_changes
-    from agent_guard.checks.architecture import check_architecture
+    from agent_guard.checks.architecture import run_imports
+    from agent_guard.checks.base import Context, Unit, enabled_by_unit
     from agent_guard.checks.pysource import ImportRecord, decode, parse
     from agent_guard.checks.python import check_python
 
@@ -135,7 +136,9 @@ def run_agent_guard(repo: Path, cache: Path | None) -> int:
                 imports[changed.path] = check_python(
                     changed.path, text, parse(text, changed.path), policy
                 ).imports
-        findings = check_architecture(changes, policy, imports, tree, cache)
+        group = enabled_by_unit(policy)[Unit.IMPORTS]
+        context = Context(group[0], policy, changes, objects, tree, cache)
+        findings = run_imports(group, imports, context)
     for finding in findings:
         print(f"{finding.path}:{finding.line}: {finding.check}: {finding.message}")
     return 1 if findings else 0
@@ -168,8 +171,9 @@ def modules_parsed(repo: Path) -> int:
 
     class Grab(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record.msg.startswith("architecture:"):
-                counts.append(int(record.args[0]))  # type: ignore[index]
+            args = record.args
+            if record.msg.startswith("architecture:") and isinstance(args, tuple):
+                counts.append(int(str(args[0])))
 
     logger = logging.getLogger("agent_guard.checks.architecture")
     handler = Grab()

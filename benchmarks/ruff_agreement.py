@@ -147,13 +147,14 @@ def main() -> int:
     for key, rule in rules.items():
         per_ruff_rule[rule][0] += 1
         per_ruff_rule[rule][1] += key in ours
+    per_rule: dict[str, dict[str, float]] = {
+        code: {**row, "agreement": round(row["both"] / max(1, sum(row.values())), 3)}
+        for code, row in sorted(table.items())
+    }
     summary = {
         "ruff": version,
         "cases": len(cases),
-        "rules": {
-            code: {**row, "agreement": round(row["both"] / max(1, sum(row.values())), 3)}
-            for code, row in sorted(table.items())
-        },
+        "rules": per_rule,
         "ruff_rules": {
             rule: {"ruff": n, "agreed": a} for rule, (n, a) in sorted(per_ruff_rule.items())
         },
@@ -164,9 +165,9 @@ def main() -> int:
         return 0
     print(f"{version}; {len(cases)} corpus cases; findings per (file, line, code)")
     print(f"  {'check':6} {'both':>5} {'only ag':>8} {'only ruff':>10} {'agreement':>10}")
-    for code, row in summary["rules"].items():  # type: ignore[union-attr]
+    for code, got in per_rule.items():
         print(
-            f"  {code:6} {row['both']:5} {row['ours']:8} {row['ruff']:10} {row['agreement']:10.0%}"
+            f"  {code:6} {got['both']:5} {got['ours']:8} {got['ruff']:10} {got['agreement']:10.0%}"
         )
     print(
         "  ruff rule: findings (agreed)  "

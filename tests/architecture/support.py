@@ -45,8 +45,7 @@ def make_policy(
             for name, (paths, modules) in (components or {}).items()
         },
         boundaries=tuple(
-            Boundary(b[0], b[1], indirect=bool(b[2]) if len(b) == 3 else True)  # type: ignore[misc]
-            for b in boundaries
+            Boundary(b[0], b[1], indirect=bool(b[2]) if len(b) == 3 else True) for b in boundaries
         ),
     )
 

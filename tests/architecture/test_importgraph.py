@@ -196,8 +196,7 @@ def test_scanner_agrees_with_the_parser_on_multi_line_headers(
 ) -> None:
     """mypy (a dev dependency) imports inside functions with signatures that span lines."""
     spec = importlib.util.find_spec("mypy")
-    if spec is None or spec.origin is None:
-        pytest.skip("mypy is not installed")
+    assert spec is not None and spec.origin, "mypy is a dev dependency: run `make setup`"
     headers = _Calls(monkeypatch, "_header_opening")
     files = sorted(Path(spec.origin).parent.glob("*.py"))
     assert _scans_as_parsed(files) > len(files) * 0.9

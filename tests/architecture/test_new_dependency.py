@@ -122,10 +122,7 @@ MANIFESTS = {
 def test_declared_dependencies_in_every_supported_format(
     repo: GitRepo, style: str, line: str
 ) -> None:
-    manifests = MANIFESTS[style]
-    if style == "nested-pyproject" and line == "import pytest":
-        pytest.skip("the PEP 621 example declares pytest in a dependency group")
-    start(repo, manifests)
+    start(repo, MANIFESTS[style])
     add_import(repo, line)
     assert run(repo, POLICY) == []
 

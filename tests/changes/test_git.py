@@ -57,7 +57,7 @@ def test_one_batch_reader_reads_many_objects(repo: GitRepo) -> None:
     repository = open_repository(repo.path)
     with repository.objects() as objects:
         tree = CommitTreeReader(repository.git, objects, head)
-        contents = [tree.read(path) for path in tree.paths()]
+        contents = [data for path in tree.paths() if (data := tree.read(path)) is not None]
         assert objects.resolve_commit("HEAD") == head
         assert objects.read_object("0" * 40) is None
     assert sorted(contents) == sorted(f"content {i}\n".encode() for i in range(20))

@@ -1,20 +1,31 @@
-"""Every corpus case reports exactly the (line, code) pairs its markers expect."""
+"""Every corpus case, run through the real engine, reports exactly what its markers expect.
+
+All cases are committed into one real repository (one root commit, each case at its own
+repository path); each case is then judged alone: the commit's change narrowed to the case's
+file, with the case's own policy, through `pipeline.evaluate` (the engine, the suppression
+stage and the verdict) with `all_lines=True`. The markers' syntax is in `corpus_cases.py`.
+"""
 
 from __future__ import annotations
 
 import ast
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pytest
 
-from agent_guard.checks.pysource import SourceError, decode, parse
-from agent_guard.checks.python import check_python
+from agent_guard.changes.git import BatchObjectReader, Repository
+from agent_guard.changes.model import ChangedFile, ChangeSet, CommitChange
 from agent_guard.checks.registry import BY_SLUG
-from agent_guard.checks.syntax_error import syntax_error_finding
+from agent_guard.engine import EngineOptions
 from agent_guard.model import Finding, Severity
+from agent_guard.pipeline import changes_for, evaluate, open_repository
 from agent_guard.policy.model import CheckSettings, Policy
-from tests.checks.corpus_cases import CORPUS, Case, all_cases
+from tests.checks.corpus_cases import CORPUS, Case, all_cases, load_case
+from tests.conftest import GitRepo
 
 CASES = all_cases()
 
@@ -30,38 +41,79 @@ def policy_for(case: Case) -> Policy:
     return Policy(checks=settings)
 
 
-def run_case(case: Case) -> list[Finding]:
-    """What the engine does with one file: decode, parse, walk (or the syntax-error finding)."""
-    policy = policy_for(case)
-    try:
-        text = decode(case.file.read_bytes())
-        tree = parse(text, case.path)
-    except SourceError as error:
-        settings = policy.checks.get("syntax-error")
-        return [syntax_error_finding(case.path, error, settings)] if settings else []
-    findings = check_python(case.path, text, tree, policy).findings
-    from agent_guard.suppressions import find_suppressions, stage
+@dataclass
+class Corpus:
+    """The corpus committed into one repository, with its reader open for every case."""
 
-    found = find_suppressions(text)
-    marked = stage(findings, lambda _f: found, {case.path: found}, {}, policy, True)
-    return [finding for finding in marked if not finding.suppressed]
+    repo: Repository
+    objects: BatchObjectReader
+    change: ChangeSet
+    files: dict[str, ChangedFile]
+
+    def judge(self, case: Case) -> list[Finding]:
+        """The case's file alone, as the engine sees a commit that adds it."""
+        file = self.files[case.path]
+        [commit] = self.change.commits
+        alone = replace(self.change, files=(file,), commits=(CommitChange(commit.commit, (file,)),))
+        verdict = evaluate(
+            self.repo,
+            self.objects,
+            [alone],
+            policy_for(case),
+            options=EngineOptions(all_lines=True),  # no cache_dir: every case is checked afresh
+        )
+        return [finding for finding in verdict.findings if not finding.suppressed]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
+    paths = Counter(case.path for case in CASES)
+    assert max(paths.values()) == 1, [path for path, n in paths.items() if n > 1]
+    root = tmp_path_factory.mktemp("corpus")
+    with pytest.MonkeyPatch.context() as env:  # the function-scoped git isolation, once
+        env.setenv("HOME", str(root))
+        env.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        env.setenv("GIT_CONFIG_GLOBAL", str(root / ".gitconfig"))
+        for name in ("GIT_DIR", "GIT_INDEX_FILE"):
+            env.delenv(name, raising=False)
+        git = GitRepo(root / "repo")
+        for case in CASES:
+            git.write(case.path, case.file.read_bytes())
+        git.commit("the corpus")
+        repo = open_repository(git.path)
+        with repo.objects() as objects:
+            [change] = changes_for(repo, objects, "HEAD")
+            files = {file.path: file for file in change.files}
+            yield Corpus(repo, objects, change, files)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_case(case: Case) -> None:
-    findings = run_case(case)
+def test_case(corpus: Corpus, case: Case) -> None:
+    findings = corpus.judge(case)
     if sys.version_info[:2] < case.python:  # this parser cannot judge the file: advisory only
         assert [(f.code, f.severity) for f in findings] == [("AG108", Severity.ADVISORY)]
         assert f"Python {case.python[0]}.{case.python[1]}" in findings[0].message
         return
-    found = {(finding.line, finding.code) for finding in findings}
-    assert found == set(case.expected), "\n".join(
+    found = Counter((finding.line, finding.column, finding.code) for finding in findings)
+    report = "\n".join(
         f"{finding.line}:{finding.column} {finding.code} {finding.message}" for finding in findings
     )
+    assert set(found) == set(case.expected), report  # line, column and check
+    assert max(found.values(), default=1) == 1, report  # and nothing reported twice
     for finding in findings:
         assert finding.fix, "every finding carries a fix hint"
         assert finding.path == case.path
-        assert finding.column >= 1
+        assert finding.check in {case.slug, "suppression-reason", *case.checks}
+
+
+def test_a_marker_without_a_column_is_an_error(tmp_path: Path) -> None:
+    file = tmp_path / "print_call" / "pos_old_marker.py"
+    file.parent.mkdir()
+    file.write_text('print("x")  # expect: AG102\n')
+    with pytest.raises(ValueError, match="bad marker 'AG102'"):
+        load_case(file)
+    file.write_text('print("x")  # expect: AG102:1, AG106:1\n# expect-below: AG109:3\nx = 1\n')
+    assert load_case(file).expected == {(1, 1, "AG102"), (1, 1, "AG106"), (3, 3, "AG109")}
 
 
 def test_every_check_has_ten_positive_and_ten_negative_cases() -> None:
@@ -83,5 +135,5 @@ def test_every_check_has_ten_positive_and_ten_negative_cases() -> None:
 
 def test_the_corpus_parses_where_it_should() -> None:
     for case in CASES:
-        if case.slug != "syntax-error" and sys.version_info[:2] >= case.python:
+        if case.slug != "syntax-error":
             ast.parse(case.text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import textwrap
 from collections.abc import Mapping
+from typing import Any
 
 import pytest
 
@@ -195,28 +196,35 @@ def test_logic_in_route_options() -> None:
 # --- robustness -------------------------------------------------------------------------------
 
 
-def _at(node: ast.AST) -> ast.AST:
-    """Give a hand-built node a location (ast.fix_missing_locations itself recurses)."""
-    node.lineno = node.end_lineno = 1  # type: ignore[attr-defined]
-    node.col_offset = node.end_col_offset = 0  # type: ignore[attr-defined]
+def _at(node: ast.expr) -> ast.expr:
+    """Give a hand-built expression a location (ast.fix_missing_locations itself recurses)."""
+    node.lineno = node.end_lineno = 1
+    node.col_offset = node.end_col_offset = 0
+    return node
+
+
+def _stmt_at(node: ast.stmt) -> ast.stmt:
+    """Give a hand-built statement a location."""
+    node.lineno = node.end_lineno = 1
+    node.col_offset = node.end_col_offset = 0
     return node
 
 
 def test_a_deeply_nested_tree_does_not_crash_the_walker() -> None:
-    expr: ast.AST = _at(ast.Constant(1))
+    expr: ast.expr = _at(ast.Constant(1))
     for _ in range(50_000):
         expr = _at(ast.BinOp(left=expr, op=ast.Add(), right=_at(ast.Constant(1))))
-    tree = ast.Module(body=[_at(ast.Expr(expr))], type_ignores=[])
+    tree = ast.Module(body=[_stmt_at(ast.Expr(expr))], type_ignores=[])
     assert check_python("deep.py", "", tree, policy()).findings == []
 
 
 def test_a_tree_too_deep_to_resolve_becomes_a_syntax_error_finding() -> None:
-    call: ast.AST = _at(ast.Name("f", ast.Load()))
+    call: ast.expr = _at(ast.Name("f", ast.Load()))
     for _ in range(20_000):
         call = _at(ast.Call(func=call, args=[], keywords=[]))
     sleep = _at(ast.Attribute(call, "sleep", ast.Load()))
-    body = _at(ast.Expr(_at(ast.Call(func=sleep, args=[], keywords=[]))))
-    function = _at(
+    body = _stmt_at(ast.Expr(_at(ast.Call(func=sleep, args=[], keywords=[]))))
+    function = _stmt_at(
         ast.AsyncFunctionDef(  # by keyword: Python 3.12 added a field (type_params)
             name="f",
             args=ast.arguments([], [], None, [], [], None, []),
@@ -279,8 +287,8 @@ def test_a_plugged_in_check_sees_scopes_and_resolved_names() -> None:
     )
     walk = Walk("app/x.py", source, Policy())
     recorder = _Recorder(walk, CheckSettings("print-call", Severity.ERROR), None)
-    enter: dict[type, list] = {}  # type: ignore[type-arg]
-    leave: dict[type, list] = {}  # type: ignore[type-arg]
+    enter: dict[type, list[Any]] = {}
+    leave: dict[type, list[Any]] = {}
     for when, node_type, name in handler_table(_Recorder):
         (enter if when == "enter" else leave).setdefault(node_type, []).append(
             getattr(recorder, name)

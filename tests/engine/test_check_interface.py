@@ -42,7 +42,7 @@ class _Spy:
     """A check of one unit that reports each unit it sees (and the configured word)."""
 
     def __init__(self, unit: Unit) -> None:
-        self.unit = unit  # type: ignore[misc]
+        self.unit = unit
         self.seen: list[Any] = []
 
     def run(self, unit: Any, context: Context) -> Iterable[Finding]:

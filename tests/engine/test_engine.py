@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
-
-import pytest
 
 from agent_guard.changes.model import ChangedFile, Status
 from agent_guard.engine import _line_filter
@@ -52,13 +49,6 @@ def test_verdict_thresholds() -> None:
     assert decide([escalation], fail_on=Severity.WARNING).blocked
 
 
-needs_python_checks = pytest.mark.skipif(
-    importlib.util.find_spec("agent_guard.checks.python") is None,
-    reason="the AST checks have not landed",
-)
-
-
-@needs_python_checks
 def test_python_findings_only_on_changed_lines(repo: GitRepo) -> None:
     repo.write("app/service.py", 'def old() -> None:\n    print("old")\n')
     repo.commit("base")
@@ -76,7 +66,6 @@ def test_python_findings_only_on_changed_lines(repo: GitRepo) -> None:
     assert [f.line for f in everything.findings] == [2, 6]
 
 
-@needs_python_checks
 def test_syntax_error_is_reported_once(repo: GitRepo) -> None:
     repo.write("broken.py", "def f(:\n    pass\n")
     repo.add()
@@ -91,9 +80,6 @@ def test_syntax_error_is_reported_once(repo: GitRepo) -> None:
     assert not verdict.blocked
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("agent_guard.checks.secret") is None, reason="secrets not landed"
-)
 def test_secret_added_and_removed_in_a_range_is_still_found(repo: GitRepo) -> None:
     base = repo.write("config.py", "DEBUG = True\n") and repo.commit("base")
     key = "AKIA" + "Z7QK3M5N2P4R6T8V"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import GitRepo
 from tests.hooks.conftest import MODELS, write_project
@@ -21,7 +22,7 @@ def _protected_edit(
     return base, repo.git("rev-parse", "HEAD").strip()
 
 
-def _verdict(repo: GitRepo, *args: str) -> tuple[int, dict[str, object]]:
+def _verdict(repo: GitRepo, *args: str) -> tuple[int, dict[str, Any]]:
     result = repo.cli("diff", *args, "--format", "json")
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)
@@ -33,7 +34,7 @@ def test_a_listed_approvers_trailer_approves_the_range(repo: GitRepo) -> None:
     base, tip = _protected_edit(repo, f"Add email to User\n\n{TRAILER}\n")
     code, report = _verdict(repo, f"{base}..{tip}")
     assert code == 0, report
-    [finding] = report["findings"]  # type: ignore[misc]
+    [finding] = report["findings"]
     assert finding["check"] == "protected-file"
     assert finding["approved"] is True
 

@@ -35,8 +35,7 @@ SNAPSHOT = ("agent_guard", "pyproject.toml", "README.md", ".pre-commit-hooks.yam
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
     """(a git repository holding this project's files, a folder for pre-commit's files)."""
-    if not PRE_COMMIT.exists():
-        pytest.skip("pre-commit is not installed")
+    assert PRE_COMMIT.exists(), "pre-commit is a dev dependency: run `make setup`"
     snapshot = tmp_path_factory.mktemp("agent-guard-snapshot")
     for name in SNAPSHOT:
         source = ROOT / name

@@ -48,10 +48,10 @@ def test_rules_json_carries_the_same(repo: GitRepo) -> None:
     assert by_line[19]["severity"] == "escalate"
     assert by_line[9]["severity"] == "advisory"
     assert [p["pattern"] for p in document["protected"]] == ["**/models.py", "**/schemas.py"]
-    checks = {c["slug"]: c for c in document["checks"]}
-    assert checks["blocking-in-async"]["severity"] == "error"
-    assert checks["blocking-in-async"]["rule"]["line"] == 58  # the strongest rule is quoted
-    assert [r["line"] for r in checks["protected-file"]["rules"]] == [19, 109]
+    by_slug = {c["slug"]: c for c in document["checks"]}
+    assert by_slug["blocking-in-async"]["severity"] == "error"
+    assert by_slug["blocking-in-async"]["rule"]["line"] == 58  # the strongest rule is quoted
+    assert [r["line"] for r in by_slug["protected-file"]["rules"]] == [19, 109]
     assert document["rule_files"][0]["front_matter"]["globs"] == ["**/*.py"]
 
 

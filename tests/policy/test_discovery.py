@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ FORMATS = [
 ]
 
 
-def rules_json(repo: GitRepo, *args: str) -> dict[str, object]:
+def rules_json(repo: GitRepo, *args: str) -> dict[str, Any]:
     done = repo.agent_guard("rules", "--format", "json", *args)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
@@ -45,7 +46,7 @@ def test_each_format_is_discovered_and_is_a_rule_file_path(repo: GitRepo, path: 
     repo.write(path, RULE)
     repo.write("docs/notes.md", RULE)  # not a rule file
     data = rules_json(repo)
-    assert [f["path"] for f in data["rule_files"]] == [path]  # type: ignore[index]
+    assert [f["path"] for f in data["rule_files"]] == [path]
     assert is_rule_file_path(path)
     assert not is_rule_file_path("docs/notes.md")
 
@@ -54,7 +55,7 @@ def test_clinerules_folder(repo: GitRepo) -> None:
     repo.write(".clinerules/01-style.md", RULE)
     repo.write(".clinerules/02-tests.md", "- Never use bare `except`.\n")
     data = rules_json(repo)
-    assert [f["path"] for f in data["rule_files"]] == [  # type: ignore[index]
+    assert [f["path"] for f in data["rule_files"]] == [
         ".clinerules/01-style.md",
         ".clinerules/02-tests.md",
     ]
@@ -93,8 +94,8 @@ def test_symlinks_read_once_dangling_listed_outside_refused(repo: GitRepo, tmp_p
     os.symlink("GEMINI.md", repo.path / "CLAUDE.md")
     os.symlink("missing.md", repo.path / "AGENTS.md")
     data = rules_json(repo)
-    assert [f["path"] for f in data["rule_files"]] == ["GEMINI.md"]  # type: ignore[index]
-    unread = {u["path"]: u["why"] for u in data["unread"]}  # type: ignore[attr-defined]
+    assert [f["path"] for f in data["rule_files"]] == ["GEMINI.md"]
+    unread = {u["path"]: u["why"] for u in data["unread"]}
     assert "GEMINI.md" in unread["CLAUDE.md"]
     assert unread["AGENTS.md"] == "a dangling symbolic link"
     text = repo.agent_guard("rules").stdout
@@ -126,7 +127,7 @@ def test_no_rule_file_is_said_loudly_by_rules_and_diff(repo: GitRepo) -> None:
     assert done.stdout.startswith("WARNING: no rule file found")
     assert "no rule file found" in done.stderr
     data = rules_json(repo)
-    assert "nothing your rules say is enforced" in data["warnings"][0]  # type: ignore[index]
+    assert "nothing your rules say is enforced" in data["warnings"][0]
     diff = repo.agent_guard("diff")
     assert "no rule file found" in diff.stderr
 
@@ -161,7 +162,7 @@ def test_json_keeps_every_field_and_adds_bindings(repo: GitRepo) -> None:
         "forbid": ["push"],
     }
     assert by_text["Use Conventional Commits."][0]["params"] == {"format": ["conventional"]}
-    assert data["protected"][0]["pattern"] == "gen/**"  # type: ignore[index]
+    assert data["protected"][0]["pattern"] == "gen/**"
 
 
 def test_explain_says_why_and_warns(repo: GitRepo) -> None:
@@ -173,18 +174,18 @@ def test_explain_says_why_and_warns(repo: GitRepo) -> None:
     assert "why: force prohibition; action use; avoided eval()" in out
     assert "why: advisory: the sentence permits something" in out
     data = rules_json(repo, "--explain")
-    assert all("explain" in rule for rule in data["rules"])  # type: ignore[attr-defined]
+    assert all("explain" in rule for rule in data["rules"])
     repo.write("CLAUDE.md", "Just some words about the project\n")
     notes = rules_json(repo)["notes"]
-    assert "CLAUDE.md: no rule of this file is enforced (all advisory)" in notes  # type: ignore[operator]
+    assert "CLAUDE.md: no rule of this file is enforced (all advisory)" in notes
 
 
 def test_a_language_that_is_not_read_stays_advisory_with_a_note(repo: GitRepo) -> None:
     repo.write("AGENTS.md", "- 严禁提交密钥\n- Never commit secrets.\n")
     data = rules_json(repo)
-    checks = [r["checks"] for r in data["rules"]]  # type: ignore[attr-defined]
+    checks = [r["checks"] for r in data["rules"]]
     assert checks == [[], ["secret"]]
-    assert any("only English is understood" in n for n in data["notes"])  # type: ignore[attr-defined]
+    assert any("only English is understood" in n for n in data["notes"])
 
 
 @pytest.mark.parametrize(
@@ -209,7 +210,7 @@ def test_front_matter_that_cannot_mean_a_glob_is_an_error(
 def test_duplicate_front_matter_keys_are_reported(repo: GitRepo) -> None:
     repo.write(".cursor/rules/a.mdc", f"---\nglobs: a/**\nglobs: b/**\n---\n{RULE}")
     notes = rules_json(repo)["notes"]
-    assert ".cursor/rules/a.mdc: line 3: front matter key 'globs' repeats line 2" in notes  # type: ignore[operator]
+    assert ".cursor/rules/a.mdc: line 3: front matter key 'globs' repeats line 2" in notes
 
 
 def test_a_new_nested_rule_file_is_a_policy_change(repo: GitRepo) -> None:

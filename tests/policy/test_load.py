@@ -6,6 +6,7 @@ import json
 import pickle
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,7 @@ class DictSource:
     def read(self, path: str) -> bytes | None:
         return self.files.get(path)
 
-    def paths(self, patterns: list[str]) -> list[str]:
+    def paths(self, patterns: Sequence[str]) -> list[str]:
         return sorted(p for p in self.files if any(matches_pattern(x, p) for x in patterns))
 
 

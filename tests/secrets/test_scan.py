@@ -7,14 +7,16 @@ import pytest
 from agent_guard.changes.model import ChangedFile, Status
 from agent_guard.checks.secret import OPTIONS, is_secret_file, mask, scan_blob, secret_file_finding
 from agent_guard.globs import compile_globs
-from agent_guard.model import Severity
+from agent_guard.model import Finding, Severity
 from agent_guard.policy.model import CheckSettings
 from tests.secrets import fakes
 
 SETTINGS = CheckSettings("secret", Severity.ERROR)
 
 
-def scan(path: str, text: str, lines: frozenset[int] | None = None, **options: object) -> list:
+def scan(
+    path: str, text: str, lines: frozenset[int] | None = None, **options: object
+) -> list[Finding]:
     settings = CheckSettings("secret", Severity.ERROR, options=options)
     return scan_blob(path, text.encode(), lines, settings, None)
 

@@ -1,4 +1,4 @@
-async def compute(x):  # expect: AG105
+async def compute(x):  # expect: AG105:1
     """Compute it."""
     y = x * 2
     return y

@@ -5,5 +5,5 @@ router = APIRouter()
 
 
 @router.get("/health")
-async def health():  # expect: AG105
+async def health():  # expect: AG105:1
     return {"ok": True}

@@ -1,3 +1,3 @@
 class Repo:
-    async def count(self):  # expect: AG105
+    async def count(self):  # expect: AG105:5
         return 0

@@ -4,5 +4,5 @@ class Notifier:
 
 
 class SilentNotifier(Notifier):
-    async def count(self) -> int:  # expect: AG105
+    async def count(self) -> int:  # expect: AG105:5
         return 0

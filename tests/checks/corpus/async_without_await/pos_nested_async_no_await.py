@@ -1,7 +1,7 @@
 async def outer():
     await prepare()
 
-    async def inner():  # expect: AG105
+    async def inner():  # expect: AG105:5
         return 1
     return inner
 

@@ -1,2 +1,2 @@
-async def total(items):  # expect: AG105
+async def total(items):  # expect: AG105:1
     return sum(items)

@@ -1,5 +1,5 @@
 import asyncio
 
 
-async def later():  # expect: AG105
+async def later():  # expect: AG105:1
     return asyncio.sleep(1)

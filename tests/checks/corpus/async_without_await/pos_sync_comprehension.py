@@ -1,2 +1,2 @@
-async def names(users):  # expect: AG105
+async def names(users):  # expect: AG105:1
     return [user.name for user in users]

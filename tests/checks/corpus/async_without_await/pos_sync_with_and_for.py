@@ -1,4 +1,4 @@
-async def copy(src, dst):  # expect: AG105
+async def copy(src, dst):  # expect: AG105:1
     with open(src) as handle:
         for line in handle:
             dst.write(line)

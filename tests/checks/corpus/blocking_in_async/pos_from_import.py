@@ -2,4 +2,4 @@ from time import sleep
 
 
 async def poll():
-    sleep(2)  # expect: AG104
+    sleep(2)  # expect: AG104:5

@@ -3,4 +3,4 @@ import httpx
 
 async def load(url):
     with httpx.Client() as client:
-        return client.get(url)  # expect: AG104
+        return client.get(url)  # expect: AG104:16

@@ -2,4 +2,4 @@ import httpx
 
 
 async def load(url):
-    return httpx.get(url)  # expect: AG104
+    return httpx.get(url)  # expect: AG104:12

@@ -1,3 +1,3 @@
 async def poll():
     import time
-    time.sleep(1)  # expect: AG104
+    time.sleep(1)  # expect: AG104:5

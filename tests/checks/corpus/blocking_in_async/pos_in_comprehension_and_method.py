@@ -3,4 +3,4 @@ import time
 
 class Poller:
     async def poll(self, items):
-        return [time.sleep(i) for i in items]  # expect: AG104
+        return [time.sleep(i) for i in items]  # expect: AG104:17

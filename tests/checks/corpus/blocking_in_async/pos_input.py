@@ -1,2 +1,2 @@
 async def ask():
-    return input("name? ")  # expect: AG104
+    return input("name? ")  # expect: AG104:12

@@ -1,5 +1,5 @@
 async def poll():
-    sleep(1)  # expect: AG104
+    sleep(1)  # expect: AG104:5
 
 
 from time import sleep

@@ -2,4 +2,4 @@ import time as t
 
 
 async def poll():
-    t.sleep(0.5)  # expect: AG104
+    t.sleep(0.5)  # expect: AG104:5

@@ -1,3 +1,3 @@
 async def read_config(path):
-    with open(path) as handle:  # expect: AG104
+    with open(path) as handle:  # expect: AG104:10
         return handle.read()

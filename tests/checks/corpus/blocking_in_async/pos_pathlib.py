@@ -2,4 +2,4 @@ from pathlib import Path
 
 
 async def read_config(name):
-    return Path(name).read_text()  # expect: AG104
+    return Path(name).read_text()  # expect: AG104:12

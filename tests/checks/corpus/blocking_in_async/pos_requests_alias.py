@@ -2,4 +2,4 @@ from requests import get as fetch
 
 
 async def load(url):
-    return fetch(url).json()  # expect: AG104
+    return fetch(url).json()  # expect: AG104:12

@@ -3,4 +3,4 @@ from sqlalchemy.orm import Session
 
 async def users(engine):
     with Session(engine) as session:
-        return session.query(object).all()  # expect: AG104
+        return session.query(object).all()  # expect: AG104:16

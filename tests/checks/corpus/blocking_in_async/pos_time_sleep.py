@@ -2,4 +2,4 @@ import time
 
 
 async def poll():
-    time.sleep(1)  # expect: AG104
+    time.sleep(1)  # expect: AG104:5

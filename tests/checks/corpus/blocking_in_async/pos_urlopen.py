@@ -2,5 +2,5 @@ from urllib.request import urlopen
 
 
 async def load(url):
-    with urlopen(url) as response:  # expect: AG104
+    with urlopen(url) as response:  # expect: AG104:10
         return response.read()

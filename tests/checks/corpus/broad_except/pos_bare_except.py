@@ -1,5 +1,5 @@
 def parse(text):
     try:
         return int(text)
-    except:  # expect: AG103
+    except:  # expect: AG103:5
         return 0

@@ -1,5 +1,5 @@
 def run(job):
     try:
         job()
-    except BaseException:  # expect: AG103
+    except BaseException:  # expect: AG103:5
         pass

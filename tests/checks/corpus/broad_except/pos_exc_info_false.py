@@ -5,5 +5,5 @@ import logging
 def run(job):
     try:
         job()
-    except Exception:  # expect: AG103
+    except Exception:  # expect: AG103:5
         logging.error("failed", exc_info=False)

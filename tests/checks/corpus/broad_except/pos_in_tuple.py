@@ -2,5 +2,5 @@
 def run(job):
     try:
         job()
-    except (ValueError, Exception) as error:  # expect: AG103
+    except (ValueError, Exception) as error:  # expect: AG103:5
         return str(error)

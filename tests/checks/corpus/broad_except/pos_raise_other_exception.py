@@ -6,5 +6,5 @@ class JobError(Exception):
 def run(job):
     try:
         job()
-    except Exception:  # expect: AG103
+    except Exception:  # expect: AG103:5
         raise JobError("failed")

@@ -7,12 +7,12 @@ class UtcDateTime:
             return value
         try:
             return value.astimezone(timezone.utc).replace(tzinfo=None)
-        except Exception:  # expect: AG103
+        except Exception:  # expect: AG103:9
             return value
 
     def process_result_value(self, value, dialect):
         try:
             value = value.replace(tzinfo=timezone.utc)
-        except Exception:  # expect: AG103
+        except Exception:  # expect: AG103:9
             pass
         return value

@@ -7,5 +7,5 @@ log = logging.getLogger(__name__)
 def run(job):
     try:
         job()
-    except Exception as error:  # expect: AG103
+    except Exception as error:  # expect: AG103:5
         log.warning("job failed: %s", error)

@@ -2,5 +2,5 @@ import contextlib
 
 
 def cleanup(path):
-    with contextlib.suppress(Exception):  # expect: AG103
+    with contextlib.suppress(Exception):  # expect: AG103:10
         path.unlink()

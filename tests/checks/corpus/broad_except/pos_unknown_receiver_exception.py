@@ -1,5 +1,5 @@
 def run(job, reporter):
     try:
         job()
-    except Exception:  # expect: AG103
+    except Exception:  # expect: AG103:5
         reporter.exception("failed")

@@ -1,4 +1,4 @@
-# corpus-path: hc/front/views.py
+# corpus-path: hc/accounts/views.py
 def _status_of(checks):
     for check in checks:
         if check.down:

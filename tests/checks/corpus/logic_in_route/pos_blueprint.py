@@ -4,7 +4,7 @@ bp = Blueprint("items", __name__)
 
 
 @bp.get("/items")
-def items():  # expect: AG107
+def items():  # expect: AG107:1
     result = []
     while len(result) < 3:
         result.append(len(result))

@@ -4,7 +4,7 @@ app = FastAPI()
 
 
 @app.get("/totals")
-async def totals(values: list[int]) -> int:  # expect: AG107
+async def totals(values: list[int]) -> int:  # expect: AG107:1
     total = 0
     for value in values:
         total += value

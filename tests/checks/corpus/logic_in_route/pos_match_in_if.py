@@ -4,7 +4,7 @@ api = FastAPI()
 
 
 @api.get("/kind")
-def kind(value: str) -> str:  # expect: AG107
+def kind(value: str) -> str:  # expect: AG107:1
     if value:
         match value:
             case "a":

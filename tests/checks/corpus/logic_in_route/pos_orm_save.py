@@ -4,7 +4,7 @@ app = Flask(__name__)
 
 
 @app.route("/users", methods=["POST"])
-def create_user():  # expect: AG107
+def create_user():  # expect: AG107:1
     user = User()
     user.save()
     return "ok"

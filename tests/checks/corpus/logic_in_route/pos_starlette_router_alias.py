@@ -4,7 +4,7 @@ routes = R()
 
 
 @routes.route("/ping")
-async def ping(request):  # expect: AG107
+async def ping(request):  # expect: AG107:1
     async for chunk in request.stream():
         pass
     return "pong"

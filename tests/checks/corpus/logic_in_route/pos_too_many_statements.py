@@ -4,7 +4,7 @@ app = FastAPI()
 
 
 @app.put("/profile")
-def update(data: dict) -> dict:  # expect: AG107
+def update(data: dict) -> dict:  # expect: AG107:1
     a = data.get("a")
     b = data.get("b")
     c = data.get("c")

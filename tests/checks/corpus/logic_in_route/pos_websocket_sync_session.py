@@ -5,5 +5,5 @@ application = FastAPI()
 
 
 @application.websocket("/ws")
-async def ws(socket, store: Session) -> None:  # expect: AG107
+async def ws(socket, store: Session) -> None:  # expect: AG107:1
     store.execute("select 1")

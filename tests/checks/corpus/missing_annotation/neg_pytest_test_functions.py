@@ -1,4 +1,4 @@
-# corpus-path: tests/api/test_orders.py
+# corpus-path: tests/api/test_users.py
 def test_total(client):
     assert client.get("/total").status_code == 200
 

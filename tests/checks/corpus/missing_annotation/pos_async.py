@@ -1,2 +1,2 @@
-async def fetch(url: str):  # expect: AG106
+async def fetch(url: str):  # expect: AG106:1
     return url

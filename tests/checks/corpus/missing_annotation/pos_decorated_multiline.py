@@ -2,7 +2,7 @@ import functools
 
 
 @functools.cache
-def load(  # expect: AG106
+def load(  # expect: AG106:1
     name,
     version: int,
 ) -> str:

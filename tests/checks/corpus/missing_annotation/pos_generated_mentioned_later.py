@@ -10,5 +10,5 @@ EVEN = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o
 LAST = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p"]
 
 
-def report(rows):  # expect: AG106
+def report(rows):  # expect: AG106:1
     log.info("this report is auto-generated from %s", rows)

@@ -1,2 +1,2 @@
-def connect(host: str, *, timeout) -> None:  # expect: AG106
+def connect(host: str, *, timeout) -> None:  # expect: AG106:1
     return None

@@ -1,3 +1,3 @@
 class Calc:
-    def add(self, a, b: int) -> int:  # expect: AG106
+    def add(self, a, b: int) -> int:  # expect: AG106:5
         return a + b

@@ -1,3 +1,3 @@
 # corpus-path: app/services/versions.py
-def upgrade():  # expect: AG106
+def upgrade():  # expect: AG106:1
     pass

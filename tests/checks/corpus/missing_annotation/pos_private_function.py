@@ -1,2 +1,2 @@
-def _helper(x: int):  # expect: AG106
+def _helper(x: int):  # expect: AG106:1
     return x

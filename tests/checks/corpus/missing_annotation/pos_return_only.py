@@ -1,2 +1,2 @@
-def add(a: int, b: int):  # expect: AG106
+def add(a: int, b: int):  # expect: AG106:1
     return a + b

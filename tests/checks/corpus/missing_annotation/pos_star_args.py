@@ -1,2 +1,2 @@
-def call(*args, **kwargs) -> None:  # expect: AG106
+def call(*args, **kwargs) -> None:  # expect: AG106:1
     return None

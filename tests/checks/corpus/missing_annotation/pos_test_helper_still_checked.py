@@ -1,5 +1,5 @@
 # corpus-path: tests/helpers.py
-def gen_order(db, name="order"):  # expect: AG106
+def gen_order(db, name="order"):  # expect: AG106:1
     return db.add(name)
 
 

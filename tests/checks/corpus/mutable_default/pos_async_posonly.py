@@ -1,2 +1,2 @@
-async def gather(job, results=[], /):  # expect: AG101
+async def gather(job, results=[], /):  # expect: AG101:31
     results.append(job)

@@ -1,3 +1,3 @@
-def buffer(data, out=bytearray()):  # expect: AG101
+def buffer(data, out=bytearray()):  # expect: AG101:22
     out.extend(data)
     return out

@@ -1,2 +1,2 @@
-def register(key, registry=dict()):  # expect: AG101
+def register(key, registry=dict()):  # expect: AG101:28
     registry[key] = 1

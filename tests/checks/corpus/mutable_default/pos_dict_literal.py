@@ -1,3 +1,3 @@
-def configure(name, settings={}):  # expect: AG101
+def configure(name, settings={}):  # expect: AG101:30
     settings[name] = True
     return settings

@@ -1,2 +1,2 @@
-def fetch(url, *, headers={"accept": "json"}):  # expect: AG101
+def fetch(url, *, headers={"accept": "json"}):  # expect: AG101:27
     return url, headers

@@ -1,1 +1,1 @@
-collect = lambda value, bucket=[]: bucket.append(value) or bucket  # expect: AG101
+collect = lambda value, bucket=[]: bucket.append(value) or bucket  # expect: AG101:32

@@ -1,3 +1,3 @@
-def add(item, items=[]):  # expect: AG101
+def add(item, items=[]):  # expect: AG101:21
     items.append(item)
     return items

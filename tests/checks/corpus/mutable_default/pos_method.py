@@ -1,3 +1,3 @@
 class Cart:
-    def add(self, item, items=set()):  # expect: AG101
+    def add(self, item, items=set()):  # expect: AG101:31
         items.add(item)

@@ -1,2 +1,2 @@
-def seen(value, cache={1}):  # expect: AG101
+def seen(value, cache={1}):  # expect: AG101:23
     cache.add(value)

@@ -1,3 +1,3 @@
-def merge(a={},  # expect: AG101
-          b=[]):  # expect: AG101
+def merge(a={},  # expect: AG101:13
+          b=[]):  # expect: AG101:13
     return a, b

@@ -1,3 +1,3 @@
 async def handler(request):
-    print(request.headers)  # expect: AG102
+    print(request.headers)  # expect: AG102:5
     return request

@@ -2,4 +2,4 @@ from builtins import print as echo
 
 
 def hello():
-    echo("hello")  # expect: AG102
+    echo("hello")  # expect: AG102:5

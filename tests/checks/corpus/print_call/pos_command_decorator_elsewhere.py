@@ -8,4 +8,4 @@ def export() -> None:
 
 
 def place_order(order):
-    print("placing", order)  # expect: AG102
+    print("placing", order)  # expect: AG102:5

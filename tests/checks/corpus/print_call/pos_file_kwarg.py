@@ -2,4 +2,4 @@ import sys
 
 
 def warn(message):
-    print(message, file=sys.stderr)  # expect: AG102
+    print(message, file=sys.stderr)  # expect: AG102:5

@@ -1,3 +1,3 @@
 class Settings:
-    print("loading settings")  # expect: AG102
+    print("loading settings")  # expect: AG102:5
     debug = False

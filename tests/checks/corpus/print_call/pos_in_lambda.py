@@ -1,1 +1,1 @@
-report = lambda value: print(value)  # expect: AG102
+report = lambda value: print(value)  # expect: AG102:24

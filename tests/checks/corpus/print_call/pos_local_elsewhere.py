@@ -3,4 +3,4 @@ def quiet(print):
 
 
 def loud():
-    print("the builtin")  # expect: AG102
+    print("the builtin")  # expect: AG102:5

@@ -1,6 +1,6 @@
 # corpus-path: app/main.py
 def create_app():
-    print("creating the app")  # expect: AG102
+    print("creating the app")  # expect: AG102:5
     return object()
 
 

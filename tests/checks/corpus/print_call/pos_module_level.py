@@ -1,1 +1,1 @@
-print("starting")  # expect: AG102
+print("starting")  # expect: AG102:1

@@ -1,6 +1,6 @@
 def outer(values):
     def inner():
-        print(  # expect: AG102
+        print(  # expect: AG102:9
             "values:",
             values,
         )

@@ -1,3 +1,3 @@
 # corpus-path: app/testing_utils.py
 def helper():
-    print("debug")  # expect: AG102
+    print("debug")  # expect: AG102:5

@@ -1,2 +1,2 @@
 def handle(order):
-    print("handling", order)  # expect: AG102
+    print("handling", order)  # expect: AG102:5

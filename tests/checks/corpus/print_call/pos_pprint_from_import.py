@@ -2,4 +2,4 @@ from pprint import pprint as show
 
 
 def dump(data):
-    show(data)  # expect: AG102
+    show(data)  # expect: AG102:5

@@ -2,4 +2,4 @@ import pprint
 
 
 def dump(data):
-    pprint.pprint(data)  # expect: AG102
+    pprint.pprint(data)  # expect: AG102:5

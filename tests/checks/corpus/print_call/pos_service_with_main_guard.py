@@ -3,7 +3,7 @@ import uvicorn
 
 
 def read_items():
-    print("reading items")  # expect: AG102
+    print("reading items")  # expect: AG102:5
     return []
 
 

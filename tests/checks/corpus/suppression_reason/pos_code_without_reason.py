@@ -1,4 +1,4 @@
 # corpus-checks: print-call
 def main():
-    # expect-below: AG109
+    # expect-below: AG109:22
     print("report")  # agent-guard: ignore[AG102]

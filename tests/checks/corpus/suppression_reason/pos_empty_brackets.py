@@ -1,2 +1,2 @@
-# expect-below: AG109
+# expect-below: AG109:12
 VALUE = 1  # agent-guard: ignore[]

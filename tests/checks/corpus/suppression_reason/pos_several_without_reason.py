@@ -2,5 +2,5 @@
 def main(job):
     try:
         job()
-    # expect-below: AG109
+    # expect-below: AG109:40
     except Exception: print("failed")  # agent-guard: ignore[broad-except,print-call]

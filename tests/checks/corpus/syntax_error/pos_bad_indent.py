@@ -1,3 +1,3 @@
 def f():
     x = 1
-      y = 2  # expect: AG108
+      y = 2  # expect: AG108:6

@@ -1,3 +1,3 @@
 def f():
     pass
-f() = 1  # expect: AG108
+f() = 1  # expect: AG108:1

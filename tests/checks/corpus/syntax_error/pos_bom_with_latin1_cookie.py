@@ -1,2 +1,2 @@
-﻿# coding: latin-1  # expect: AG108
+﻿# coding: latin-1  # expect: AG108:1
 x = 1

@@ -1,4 +1,4 @@
 x = 1
 y = 2
-if y  # expect: AG108
+if y  # expect: AG108:7
     pass

@@ -1,3 +1,3 @@
 type = "int"
-if type == "int"  # expect: AG108
+if type == "int"  # expect: AG108:19
     pass

@@ -1,2 +1,2 @@
 x = 1
-y = 'ÿ'  # expect: AG108
+y = 'ÿ'  # expect: AG108:6

@@ -1,2 +1,2 @@
-def handler(request)  # expect: AG108
+def handler(request)  # expect: AG108:23
     return request

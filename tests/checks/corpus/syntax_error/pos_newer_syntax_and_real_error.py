@@ -5,4 +5,4 @@ def parse(raw):
         return 0
 
 
-def broken(  # expect: AG108
+def broken(  # expect: AG108:11

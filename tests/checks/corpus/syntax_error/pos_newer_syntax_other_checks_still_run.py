@@ -2,5 +2,5 @@
 def load(read):
     try:
         return read()
-    except Exception, OSError:  # expect: AG108, AG103
+    except Exception, OSError:  # expect: AG108:5, AG103:5
         pass

@@ -1,2 +1,2 @@
 import sys
-print 'hello'  # expect: AG108
+print 'hello'  # expect: AG108:1

@@ -2,5 +2,5 @@
 def parse(raw):
     try:
         return int(raw)
-    except TypeError, ValueError:  # expect: AG108
+    except TypeError, ValueError:  # expect: AG108:5
         return 0

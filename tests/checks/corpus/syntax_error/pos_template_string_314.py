@@ -1,2 +1,2 @@
 def greeting(name: str) -> object:
-    return t"Hello {name}"  # expect: AG108
+    return t"Hello {name}"  # expect: AG108:12

@@ -1,3 +1,3 @@
 x = 1
-y = compute(  # expect: AG108
+y = compute(  # expect: AG108:12
 z = 2

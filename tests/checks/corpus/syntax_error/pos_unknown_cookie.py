@@ -1,2 +1,2 @@
-# -*- coding: no-such-codec -*-  # expect: AG108
+# -*- coding: no-such-codec -*-  # expect: AG108:1
 x = 1

@@ -1,2 +1,2 @@
 x = 1
-message = 'oops  # expect: AG108
+message = 'oops  # expect: AG108:11
