@@ -95,6 +95,10 @@ class Finding:
     # About the whole file (it does not parse, it is too large to check): kept whenever the
     # change touches the file, wherever its line is.
     file_level: bool = False
+    # What identifies this finding across versions of its file (check, enclosing name,
+    # normalised code: `checks.fingerprint`), for the findings the walk reports; the
+    # engine keeps a code finding only when the file's old version has no such one.
+    fingerprint: str | None = None
 
     @property
     def suppressed(self) -> bool:

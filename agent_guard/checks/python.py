@@ -864,7 +864,20 @@ def check_blob(path: str, data: bytes, policy: Policy) -> BlobResult:
         unparsable = _unparsable(path, error, policy)
         return BlobResult(_sourced(unparsable, lines), (), lone_cr, suppressions)
     result = check_python(path, text, tree, policy)
-    return BlobResult(_sourced(result.findings, lines), result.imports, lone_cr, suppressions)
+    found = _fingerprinted(_sourced(result.findings, lines), lines, tree)
+    return BlobResult(found, result.imports, lone_cr, suppressions)
+
+
+def _fingerprinted(
+    findings: Sequence[Finding], lines: list[str], tree: ast.Module
+) -> tuple[Finding, ...]:
+    """Each finding with its fingerprint, computed while the tree is at hand (and cached
+    with it), so comparing with the file's old version never parses twice."""
+    if not findings:
+        return ()
+    from agent_guard.checks.fingerprint import fingerprint
+
+    return tuple(replace(f, fingerprint=fingerprint(f, lines, tree)) for f in findings)
 
 
 def _sourced(findings: Sequence[Finding], lines: list[str]) -> tuple[Finding, ...]:

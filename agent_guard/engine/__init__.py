@@ -17,9 +17,11 @@ the units that read content run (python, content, imports).
 
 Then the changed-line filter (findings of line-filtered units count on added or changed
 lines, or when their `scope` holds one; `all_lines` keeps everything; file-level findings
-count whenever the file changed), the suppression stage (`suppressions.mark`), and the
-offending source line of each finding. Check modules are imported only when a unit of
-theirs exists, so a commit that touches no Python file never imports the AST walker.
+count whenever the file changed), the new-violations filter (a finding the file's old
+version already had, by fingerprint, is not the change's: `_new_only`), the suppression
+stage (`suppressions.stage`), and the offending source line of each finding. Check modules
+are imported only when a unit of theirs exists, so a commit that touches no Python file
+never imports the AST walker.
 """
 
 from __future__ import annotations
@@ -115,7 +117,10 @@ def run(
 
         code_findings += run_imports(groups[Unit.IMPORTS], imports, context)
     numbered = [file for file in changes.files if file.new_oid not in cache.lone_cr]
-    findings += _line_filter(code_findings, numbered, options.all_lines)
+    kept = _line_filter(code_findings, numbered, options.all_lines)
+    if not options.all_lines and changes.kind != WHOLE_FILES:
+        kept = _new_only(kept, changes, policy, objects, options, cache)
+    findings += kept
     for change in changes.commits:
         found = run_checks(groups.get(Unit.MESSAGE, ()), MessageUnit(change.commit), context)
         findings += [replace(f, commit=f.commit or change.commit.oid) for f in found]
@@ -181,6 +186,64 @@ def _line_filter(
         if finding.line in lines or any(first <= line <= last for line in lines):
             kept.append(finding)
     return kept
+
+
+_EDITED = (Status.MODIFIED, Status.RENAMED, Status.COPIED, Status.TYPE_CHANGED)
+
+
+def _new_only(
+    findings: list[Finding],
+    changes: ChangeSet,
+    policy: Policy,
+    objects: ObjectReader,
+    options: EngineOptions,
+    cache: RunCache,
+) -> list[Finding]:
+    """Keep the walk's findings that the change creates, not those it only touches or moves.
+
+    A finding on a changed line is old when the same checks on the file's previous blob
+    (under the new path, so the same checks apply) found one with the same fingerprint
+    (`checks.fingerprint`: check, enclosing name, normalised code). Only files that still
+    have a finding after the line filter read their old blob, so a clean commit pays
+    nothing; an old blob that does not parse has no fingerprints, and everything stays.
+    """
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.fingerprint is not None and not finding.file_level:
+            by_path.setdefault(finding.path, []).append(finding)
+    previous = [
+        replace(file, status=Status.MODIFIED, new_oid=file.old_oid, old_oid=None)
+        for file in changes.files
+        if file.path in by_path and file.status in _EDITED and file.old_oid
+        and set(file.old_oid) != {"0"} and is_python_source(file)
+    ]  # fmt: skip
+    if not previous:
+        return findings
+    from agent_guard.checks.fingerprint import select_new
+    from agent_guard.engine import python_unit
+
+    workers = Workers(policy, objects)
+    try:
+        results = python_unit.start(previous, policy, objects, options, cache, workers)()
+    finally:
+        workers.close()
+    current = {file.path: file.new_oid or "" for file in changes.files}
+    dropped: set[int] = set()
+    for file, result in results:
+        old = [f.fingerprint for f in result.findings if f.fingerprint is not None]
+        # Counted over the whole new file: two `print(x)` where the old file had one leave
+        # one new, the later one (which is what the line filter kept, if it was added).
+        whole = cache.python[(current[file.path], file.path)].findings
+        ordered = sorted(
+            (f for f in whole if f.fingerprint is not None), key=lambda f: (f.line, f.column)
+        )
+        new = {(f.check, f.line, f.column) for f in select_new(
+            [(f, f.fingerprint or "") for f in ordered], old
+        )}  # fmt: skip
+        dropped.update(id(f) for f in by_path[file.path] if (f.check, f.line, f.column) not in new)
+    if dropped:
+        log.info("%d finding(s) the change only touched or moved: not new", len(dropped))
+    return [finding for finding in findings if id(finding) not in dropped]
 
 
 def _suppression_stage(
