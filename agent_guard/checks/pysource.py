@@ -2,7 +2,7 @@
 
 The engine reads each changed Python blob, decodes it (PEP 263: `tokenize.detect_encoding`,
 BOM and CRLF included), parses it once with `ast`, and hands the same tree to the code
-checks (one walk, see `checks/python.py`) and the architecture checks (which consume the
+checks (one walk, see `checks/python/`) and the architecture checks (which consume the
 `ImportRecord`s that walk collected). Nothing here imports a check.
 
 Newer syntax: a file written for a newer Python than the one agent-guard runs on (`except A,

@@ -40,11 +40,10 @@ import dataclasses
 import re
 import sys
 
-from agent_guard.checks.base import make_finding
 from agent_guard.checks.options import Kind, Option
-from agent_guard.checks.pysource import NewerSyntax, SourceError, newer_syntax
+from agent_guard.checks.pysource import NewerSyntax, newer_syntax
 from agent_guard.checks.python import Check, Walk, option
-from agent_guard.model import Finding, Severity
+from agent_guard.model import Severity
 from agent_guard.policy.model import CheckSettings
 
 OPTIONS: tuple[Option[str], ...] = (
@@ -58,36 +57,6 @@ OPTIONS: tuple[Option[str], ...] = (
 )
 
 _MINIMUM = re.compile(r"(>=|~=|==|>)\s*(\d+)\.(\d+)")
-
-
-def syntax_error_finding(path: str, error: SourceError, settings: CheckSettings) -> Finding:
-    """The finding for a file `pysource.decode`/`parse` (or the walker) could not handle.
-
-    Advisory when the failing line may use syntax newer than the running Python (that
-    `pysource` could not translate): this parser cannot judge such a file.
-    """
-    if error.newer is not None:
-        running = f"{sys.version_info[0]}.{sys.version_info[1]}"
-        finding = make_finding(
-            settings,
-            path,
-            max(error.line, 1),
-            max(error.column, 1),
-            f"not checked: the file does not parse on Python {running}, which agent-guard "
-            f"runs on ({error.message}), and may use newer syntax ({error.newer})",
-            f"run agent-guard on {error.newer.partition(':')[0]} or newer to check this file "
-            "(for pre-commit: `language_version`); no other code check ran on it",
-        )
-        return dataclasses.replace(finding, severity=Severity.ADVISORY)
-    return make_finding(
-        settings,
-        path,
-        max(error.line, 1),
-        max(error.column, 1),
-        f"the file does not parse: {error.message}",
-        "correct the syntax (or the encoding) at this line; no other code check can run on "
-        "this file until it parses",
-    )
 
 
 def minimum_python(requires: str | None) -> tuple[int, int] | None:
