@@ -106,7 +106,7 @@ def pre_commit(cwd: Path, *, escalations: str = "auto", selection: Selection = A
     pending = [f for f in verdict.findings if f.severity is Severity.ESCALATE and not f.approved]
     if not pending:
         return Outcome(verdict)
-    from agent_guard import escalation
+    from agent_guard.verdict import escalation
 
     defer = escalations == "defer" or (escalations == "auto" and commit_msg_hook_installed(repo))
     if defer:
@@ -164,7 +164,7 @@ def commit_msg(cwd: Path, message_file: Path, *, selection: Selection = ALL) -> 
     except OSError as error:
         raise GitError(f"cannot read the commit message: {error.strerror}") from None
     text = raw.decode("utf-8", "replace")
-    from agent_guard import escalation
+    from agent_guard.verdict import escalation
 
     repo = open_repository(cwd)
     comment = escalation.comment_char(repo.git)
@@ -217,7 +217,7 @@ def message_findings(message: str, policy: Policy) -> list[Finding]:
 
 
 def _unlisted_trailer_notes(text: str, policy: Policy, comment_char: str) -> tuple[str, ...]:
-    from agent_guard import escalation
+    from agent_guard.verdict import escalation
 
     found = escalation.approval_trailers(text, policy.escalation, comment_char=comment_char)
     return tuple(
@@ -240,7 +240,7 @@ def pre_push(
     selection: Selection = ALL,
 ) -> Outcome:
     """Every pushed ref, commit by commit, each commit's trailers taken at their word."""
-    from agent_guard import escalation
+    from agent_guard.verdict import escalation
 
     repo = open_repository(cwd)
     with repo.objects() as objects:
@@ -382,7 +382,7 @@ def _server_approvals(
     policy_dir: Path | None,
     environ: Mapping[str, str],
 ) -> Approvals:
-    from agent_guard import escalation
+    from agent_guard.verdict import escalation
 
     commits = [change.commit for change in changes.commits]
     settings = policy.escalation

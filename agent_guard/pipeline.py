@@ -247,7 +247,7 @@ def range_approvals(
     commits = [change.commit for changes in changesets for change in changes.commits]
     if not commits:
         return NO_APPROVALS
-    from agent_guard import escalation
+    from agent_guard.verdict import escalation
 
     settings = policy.escalation
     if not verify_signatures:

@@ -250,7 +250,7 @@ def read_commit_changes(
     if walk:
         out = repo.git.run("rev-list", "--reverse", "--topo-order", *revs, "--")
         revs = out.decode().split()
-    from agent_guard.results import CHANGES_FOLDER, ResultStore
+    from agent_guard.engine.results import CHANGES_FOLDER, ResultStore
 
     store = ResultStore(repo.cache_dir, CHANGES_FINGERPRINT, folder=CHANGES_FOLDER)
     try:

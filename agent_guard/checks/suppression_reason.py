@@ -29,6 +29,6 @@ from __future__ import annotations
 
 from agent_guard.checks.options import Option
 
-# Reported by the suppression stage (`agent_guard.suppressions.stage`), which reads every
+# Reported by the suppression stage (`agent_guard.verdict.suppressions.stage`), which reads every
 # suppression comment; this module holds its documentation and (no) options.
 OPTIONS: tuple[Option[object], ...] = ()

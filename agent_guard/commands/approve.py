@@ -74,11 +74,11 @@ def is_signed(git: Git) -> bool:
 @click.option("--dry-run", is_flag=True, help="Only show what needs approval.")
 def command(revision_range: str | None, mode: str, sign: bool | None, dry_run: bool) -> int:
     """Approve the escalations of a range with a trailer (for human approvers)."""
-    from agent_guard import escalation
     from agent_guard.changes.sources import range_changes, resolve_commit
     from agent_guard.model import Severity
     from agent_guard.pipeline import evaluate, load, open_repository
     from agent_guard.report import render
+    from agent_guard.verdict import escalation
 
     repo = open_repository(Path.cwd())
     git = repo.git

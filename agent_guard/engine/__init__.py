@@ -44,9 +44,9 @@ from agent_guard.checks.base import (
     unit_of,
 )
 from agent_guard.engine.cache import EngineOptions, RunCache
+from agent_guard.engine.workers import Workers
 from agent_guard.model import Finding, Severity
 from agent_guard.policy.model import CheckSettings, Policy
-from agent_guard.workers import Workers
 
 __all__ = ["EngineOptions", "RunCache", "run"]
 
@@ -256,7 +256,7 @@ def _suppression_stage(
 ) -> list[Finding]:
     """The suppression stage (`suppressions.stage`), fed with each file's suppressions:
     those the walk found, else read from the blob of a file that has a finding."""
-    from agent_guard import suppressions
+    from agent_guard.verdict import suppressions
 
     def suppressions_of(file: ChangedFile) -> Mapping[int, suppressions.Suppression]:
         oid = file.new_oid or ""

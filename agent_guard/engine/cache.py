@@ -19,8 +19,8 @@ from agent_guard.policy.model import Policy
 
 if TYPE_CHECKING:
     from agent_guard.checks.python import BlobResult
-    from agent_guard.results import ResultStore
-    from agent_guard.suppressions import Suppression
+    from agent_guard.engine.results import ResultStore
+    from agent_guard.verdict.suppressions import Suppression
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ class RunCache:
 
     def persistent(self, options: EngineOptions, policy: Policy) -> ResultStore:
         if self.store is None:
-            from agent_guard.results import ResultStore
+            from agent_guard.engine.results import ResultStore
 
             self.store = ResultStore(options.cache_dir, policy.fingerprint)
         return self.store

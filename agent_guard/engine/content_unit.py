@@ -17,10 +17,10 @@ from agent_guard.changes.model import ChangedFile, ChangeSet, Status
 from agent_guard.checks.base import ContentUnit, Context, check_of
 from agent_guard.checks.registry import BY_SLUG
 from agent_guard.engine.cache import ContentKey, EngineOptions, RunCache, read_blobs
+from agent_guard.engine.workers import Workers, drop_worker_reader, inherited_policy, worker_reader
 from agent_guard.errors import GitError
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings
-from agent_guard.workers import Workers, drop_worker_reader, inherited_policy, worker_reader
 
 log = logging.getLogger(__name__)
 

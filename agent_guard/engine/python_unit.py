@@ -17,8 +17,8 @@ from agent_guard.changes.model import ChangedFile, ObjectReader
 from agent_guard.checks.python import BlobResult, check_blob, too_large
 from agent_guard.checks.registry import BY_SLUG, Unit
 from agent_guard.engine.cache import EngineOptions, RunCache, read_blobs
+from agent_guard.engine.workers import Workers, inherited_policy
 from agent_guard.policy.model import Policy
-from agent_guard.workers import Workers, inherited_policy
 
 log = logging.getLogger(__name__)
 

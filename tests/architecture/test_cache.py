@@ -6,7 +6,7 @@ from pathlib import Path
 
 from agent_guard.changes.git import CommitTreeReader, open_repository
 from agent_guard.checks.importgraph import ImportGraph, ModuleIndex, import_store
-from agent_guard.results import FOLDER
+from agent_guard.engine.results import FOLDER
 from tests.architecture.support import located, make_policy, run
 from tests.conftest import GitRepo
 

@@ -11,7 +11,7 @@ import pytest
 from agent_guard.changes import sources
 from agent_guard.changes.model import CommitChange
 from agent_guard.changes.sources import parse_pre_receive, push_changes, range_changes
-from agent_guard.results import CHANGES_FOLDER, verify_pack
+from agent_guard.engine.results import CHANGES_FOLDER, verify_pack
 from tests.changes.helpers import opened
 from tests.changes.test_scale import fast_import_commits
 from tests.conftest import GitRepo

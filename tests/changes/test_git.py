@@ -18,7 +18,7 @@ from agent_guard.changes.git import (
 )
 from agent_guard.changes.sources import range_changes, staged_changes
 from agent_guard.errors import GitError
-from agent_guard.escalation import read_signatures
+from agent_guard.verdict.escalation import read_signatures
 from tests.changes.helpers import by_path, opened
 from tests.conftest import GitRepo
 

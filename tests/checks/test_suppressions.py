@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from agent_guard.model import Finding, Severity
 from agent_guard.policy.model import CheckSettings, Policy
-from agent_guard.suppressions import Suppression, find_suppressions, mark, stage
+from agent_guard.verdict.suppressions import Suppression, find_suppressions, mark, stage
 
 
 def finding(line: int, check: str = "print-call", **kwargs: object) -> Finding:

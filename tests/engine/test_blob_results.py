@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from agent_guard import workers
-from agent_guard.results import FOLDER, ResultStore, verify_pack
+from agent_guard.engine import workers
+from agent_guard.engine.results import FOLDER, ResultStore, verify_pack
 from tests.conftest import SEED_RULE_FILE, GitRepo
 from tests.damage import DAMAGES, damage_store
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from agent_guard import workers
 from agent_guard.changes.git import BatchObjectReader, Git
-from agent_guard.engine import content_unit
+from agent_guard.engine import content_unit, workers
 from agent_guard.pipeline import DiffRequest, diff
 from tests.conftest import SEED_RULE_FILE, GitRepo
 

@@ -276,7 +276,7 @@ def test_concurrent_runs_share_a_cache_without_corruption(repo: GitRepo) -> None
         assert len(reports) == 1, reports
     temporary = [p for p in _cache_dir(repo).rglob("*") if p.name.startswith((".tmp-", ".policy-"))]
     assert temporary == []
-    from agent_guard.results import verify_pack
+    from agent_guard.engine.results import verify_pack
 
     # Besides the compiled policy, every cache file is a pack whose every entry checks out.
     packs = [p for p in _cache_dir(repo).rglob("*") if p.is_file() and p.suffix != ".pickle"]

@@ -15,11 +15,9 @@ from collections.abc import Callable, Sequence
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent_guard import trailers
 from agent_guard.changes.diffparse import StreamReader, read_diff, read_log
 from agent_guard.changes.sources import parse_pre_push, parse_pre_receive
 from agent_guard.errors import UsageError
-from agent_guard.escalation import Identity, approval_trailers
 from agent_guard.hooks import clean_message
 from agent_guard.policy.config import parse_pyproject_config, parse_yaml_config
 from agent_guard.policy.frontmatter import parse_front_matter
@@ -27,6 +25,8 @@ from agent_guard.policy.load import load_policy
 from agent_guard.policy.model import EscalationSettings
 from agent_guard.policy.rulefile import parse_rule_file
 from agent_guard.policy.saferegex import UnsafePattern, check_pattern
+from agent_guard.verdict import trailers
+from agent_guard.verdict.escalation import Identity, approval_trailers
 
 FUZZ = settings(
     database=None,

@@ -148,7 +148,7 @@ FORBIDDEN_ATTRIBUTES = {
 }
 # pickle.load reads agent-guard's own caches in <git-dir>/agent-guard/, which a push cannot
 # write: the compiled policy, and the per-blob packs (every entry behind its CRC).
-ALLOWED_PICKLE_LOAD = {"agent_guard/policy/load.py", "agent_guard/results.py"}
+ALLOWED_PICKLE_LOAD = {"agent_guard/policy/load.py", "agent_guard/engine/results.py"}
 
 
 def _modules() -> list[Path]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from agent_guard.changes.model import Commit
-from agent_guard.escalation import (
+from agent_guard.policy.model import EscalationSettings
+from agent_guard.verdict.escalation import (
     Identity,
     Signature,
     approver_named,
@@ -12,7 +13,6 @@ from agent_guard.escalation import (
     pusher_approver,
     server_approvals,
 )
-from agent_guard.policy.model import EscalationSettings
 
 SETTINGS = EscalationSettings(approvers=("lead", "ops@example.com"), pusher_env=("AG_PUSHER",))
 TRAILER = "Escalation-Approved-By: Lead <lead@example.com>"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent_guard import trailers
+from agent_guard.verdict import trailers
 
 
 def git_parse(message: str) -> list[tuple[str, str]]:

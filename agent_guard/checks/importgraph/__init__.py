@@ -12,7 +12,7 @@ needs the whole graph, only the modules reachable from the added edges. So this 
   match/class/def bodies) and never walks expressions;
 - reads the files a breadth-first search has queued in one pipelined batch (`read_many`),
   not one cat-file round trip each;
-- caches each blob's import list on disk by content (`agent_guard.results.ResultStore`: one
+- caches each blob's import list on disk by content (`agent_guard.engine.results.ResultStore`: one
   pack per run, not a file per blob), so a second run on a big repository parses almost
   nothing.
 

@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from agent_guard.results import FOLDER, ResultStore
+from agent_guard.engine.results import FOLDER, ResultStore
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from agent_guard.checks.importgraph.scanner import (
     scan_imports,
 )
 from agent_guard.checks.pysource import ImportRecord, SourceError, decode, parse
-from agent_guard.results import ResultStore
+from agent_guard.engine.results import ResultStore
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from agent_guard.policy.model import CheckSettings, Policy
 
 if TYPE_CHECKING:
     from agent_guard.checks.pysource import SourceError
-    from agent_guard.suppressions import Suppression
+    from agent_guard.verdict.suppressions import Suppression
 
 
 def walker_checks() -> list[str]:
@@ -250,7 +250,7 @@ class BlobResult:
 def check_blob(path: str, data: bytes, policy: Policy) -> BlobResult:
     """Decode, parse and walk one Python blob (a file that does not parse is a finding)."""
     from agent_guard.checks.pysource import SourceError, decode, parse
-    from agent_guard.suppressions import find_suppressions
+    from agent_guard.verdict.suppressions import find_suppressions
 
     try:
         text = decode(data)

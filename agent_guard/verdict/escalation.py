@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent_guard import trailers
 from agent_guard.changes.model import Commit
 from agent_guard.policy.model import EscalationSettings
-from agent_guard.verdict import Approvals
+from agent_guard.verdict import Approvals, trailers
 
 if TYPE_CHECKING:
     from agent_guard.changes.git import BatchObjectReader, Git, Repository
