@@ -3,7 +3,9 @@
 Precedence for which checks a rule binds: the catalog's reading of its words, replaced by a
 `check="..."` attribute in the rule file, replaced by a matching `bindings:` entry in the
 config. A check's severity is the highest of the rules that bind it (and the quoted rule is
-that one), unless the config sets it. Rules that bind nothing stay in the policy as advisory.
+that one), unless the config sets it; a check whose default is `warning` (a heuristic) stays a
+warning whatever the wording, unless the config says otherwise. Rules that bind nothing stay
+in the policy as advisory.
 """
 
 from __future__ import annotations
@@ -388,6 +390,11 @@ def _settings(
         entry = bound.get(slug, _Bound())
         rules = _ordered(entry.rules)
         severity = rules[0].severity if rules else info.default_severity
+        if info.default_severity is Severity.WARNING and severity is Severity.ERROR:
+            # A heuristic (its default is warning: it cannot tell intent, as "an async def
+            # that never awaits" cannot) never blocks on a rule's wording alone; the config
+            # may still make it block.
+            severity = Severity.WARNING
         if configured and configured.severity is not None:
             severity = configured.severity
         include: tuple[str, ...] = ()

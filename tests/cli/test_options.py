@@ -36,7 +36,7 @@ CONCISE = [
     "(list): it is created once and shared by every call",
     "app/handler.py:2:5: AG102 [print-call] `print()` in production code",
     "app/handler.py:5:5: AG103 [broad-except] the handler catches `Exception` and neither "
-    "re-raises nor logs the traceback",
+    "re-raises nor logs or reports it",
     "blocked: 2 errors, 2 warnings",
 ]
 
