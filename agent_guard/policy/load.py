@@ -40,7 +40,7 @@ DEFAULT_RULE_PATTERNS: tuple[str, ...] = (
 )
 CONFIG_FILE = ".agent-guard.yaml"
 PYPROJECT = "pyproject.toml"
-CACHE_FORMAT = 2  # bump when the pickled shape changes (2: Policy.fingerprint)
+CACHE_FORMAT = 3  # bump when the pickled shape changes (3: EscalationSettings.server_suppressible)
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 
 
