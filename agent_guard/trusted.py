@@ -26,6 +26,7 @@ from agent_guard.changes.model import RefUpdate
 from agent_guard.errors import GitError
 
 FIRST_ACCEPT_MARK = "accepted-a-push"  # in <git-dir>/agent-guard/, written on accepting
+LOOK_UP = "look it up"  # `trusted_policy(default=...)` not given
 _LOOSE_DIR = re.compile(r"^[0-9a-f]{2}$")
 
 
@@ -97,19 +98,21 @@ def trusted_policy(
     objects: BatchObjectReader,
     update: RefUpdate,
     *,
-    default: str | None = None,
+    default: str | None = LOOK_UP,
     first_push: bool | None = None,
 ) -> TrustedPolicy:
     """Which commit's policy judges `update` (see the module docstring). Fails closed.
 
-    `default` is the default branch's tip before the push (looked up when not given);
-    `first_push` whether the repository never held a commit (looked up when needed).
+    `default` is the default branch's tip before the push (None: unborn; looked up when
+    not given); `first_push` whether the repository never held a commit (looked up when
+    needed).
     """
     if not update.created:
         old = objects.resolve_commit(update.old)
         if old is not None:
             return TrustedPolicy(old, f"its tip before this push ({old[:12]})", True)
-    default = default if default is not None else default_branch_commit(repo)
+    if default == LOOK_UP:
+        default = default_branch_commit(repo)
     if default is not None:
         return TrustedPolicy(default, f"the default branch (HEAD, {default[:12]})", True)
     if first_push if first_push is not None else never_held_a_commit(repo):

@@ -104,11 +104,11 @@ class RefUpdate:
 
     @property
     def created(self) -> bool:
-        return set(self.old) == {"0"}
+        return not self.old.strip("0")  # all zeros (ids are validated when parsed)
 
     @property
     def deleted(self) -> bool:
-        return set(self.new) == {"0"}
+        return not self.new.strip("0")
 
 
 @dataclass(frozen=True, slots=True)

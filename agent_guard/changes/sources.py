@@ -417,9 +417,19 @@ def range_changes(repo: Repository, objects: BatchObjectReader, spec: str) -> Ch
 def parse_pre_receive(text: str | bytes, hash_length: int | None = None) -> list[RefUpdate]:
     """`<old> <new> <ref>` lines (pre-receive, post-receive stdin) -> RefUpdates."""
     updates: list[RefUpdate] = []
+    valid: set[str] = set()  # ids already validated: 20,000 tags often share one or two
+
+    def oid(text: str) -> bool:
+        if text in valid:
+            return True
+        if is_oid(text, hash_length):
+            valid.add(text)
+            return True
+        return False
+
     for number, line in enumerate(_lines(text), 1):
         parts = line.split(" ", 2)
-        if len(parts) != 3 or not (is_oid(parts[0], hash_length) and is_oid(parts[1], hash_length)):
+        if len(parts) != 3 or not (oid(parts[0]) and oid(parts[1])):
             raise UsageError("expected '<old-id> <new-id> <ref>'", "<stdin>", number)
         if len(parts[0]) != len(parts[1]):
             raise UsageError("ids of different lengths", "<stdin>", number)
@@ -558,7 +568,7 @@ def ref_ranges(
         if key not in listed:
             listed[key] = _range(repo, base, tip, left_right=old is not None)
         commits, forced = listed[key]
-        ranges.append(replace(RefRange(update, tip, base), commits=commits, forced=forced))
+        ranges.append(RefRange(update, tip, base, commits, forced))
     return ranges
 
 
