@@ -6,7 +6,7 @@ the new one: `git push --force`, `git push origin HEAD~1:main`) on a ref listed 
 `deny_force`, and the deletion of a ref listed in `deny_delete`. The repository's default
 branch (what `HEAD` of the server repository names) is always protected against both.
 
-## Why is this bad
+## Why is this bad?
 A rewind removes an approved change, or rolls the policy back, without any new commit to
 judge; deleting the default branch leaves the server without the tree its policy is read
 from. Both are decisions for a human. A force push to any other branch is allowed, and is
