@@ -340,6 +340,25 @@ def test_deleting_main_does_not_reopen_the_first_push_exception(
     assert "first-push exception is only for a new repository" in result.output
 
 
+def test_an_emptied_and_pruned_repository_is_still_not_new(
+    server_and_clone: Servers, make_repo: Callable[..., GitRepo]
+) -> None:
+    """After every ref is deleted and `gc --prune=now` empties the store, the mark the
+    hook wrote on accepting a push still says the repository held commits."""
+    server, _ = server_and_clone
+    server.git("config", "receive.denyDeleteCurrent", "ignore")
+    other = make_repo("other")
+    write_project(other, config="escalation:\n  approvers: [agent-bot]\n")
+    other.commit("My own policy")
+    other.git("remote", "add", "origin", str(server.path))
+    assert push(other, ":main", env=APPROVER_ENV).accepted
+    server.git("gc", "-q", "--prune=now")
+    assert not list((server.path / "objects" / "pack").glob("*.pack"))
+    result = push(other, "main", env=AGENT)
+    assert not result.accepted, result
+    assert "no trusted policy" in result.output
+
+
 def test_the_first_push_of_an_existing_history_with_a_server_policy(
     make_repo: Callable[..., GitRepo],
 ) -> None:
