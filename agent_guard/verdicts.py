@@ -8,9 +8,11 @@ policy, so a commit that had no finding at all under a policy needs no second lo
 the same policy: this set remembers it, keyed by (commit id, policy fingerprint).
 
 Only clean commits are kept: a commit with any finding (approved, suppressed, a warning) is
-judged again, so its approval is decided again for the push at hand. The net change of a
-ref (the code checks, the tip-to-tip change of a force push) is not cached here: the per-blob
-result store keeps that cheap.
+judged again, so its approval is decided again for the push at hand. This matters: an
+approver's push approves that push (a policy removal pushed to a scratch branch is not
+approved for main), while a signed approval travels with the commit and verifies again.
+The net change of a ref (the code checks, the tip-to-tip change of a force push) is not
+cached here: the per-blob result store keeps that cheap.
 
 One text file per policy under `<git-dir>/agent-guard/verdicts-v1/`, a commit id per line,
 appended (a line is written whole or the id is ignored). Written only by the server's own

@@ -111,6 +111,20 @@ def test_a_clean_branch_fast_forwarded_into_main_is_accepted_and_cached(
     assert head(server) == sha
 
 
+def test_an_approvers_push_to_a_branch_does_not_approve_it_for_main(
+    server_and_clone: Servers,
+) -> None:
+    """The approver removed the policy on a scratch branch; that push approves scratch, not
+    main: fast-forwarding main to it escalates again."""
+    server, clone = server_and_clone
+    before = head(server)
+    weaken_policy_on_branch(clone, "scratch")
+    result = push(clone, "scratch:main", env=AGENT)
+    assert not result.accepted, result
+    assert "policy-change" in result.output
+    assert head(server) == before
+
+
 # -- 5: rewinding, deleting, re-creating ----------------------------------------------------
 
 
