@@ -89,19 +89,26 @@ class CommitChange:
 
 @dataclass(frozen=True, slots=True)
 class RefUpdate:
-    """One line of a push: `old new ref` (zero ids mark creation and deletion)."""
+    """One line of a push: `old new ref` (zero ids mark creation and deletion).
+
+    The server fills in what git knows beyond the line, for checks of unit `ref`:
+    `forced` (the old tip is not an ancestor of the new one) and `default_branch` (the ref
+    is the repository's default branch, `HEAD`).
+    """
 
     ref: str
     old: str
     new: str
+    forced: bool = False
+    default_branch: bool = False
 
     @property
     def created(self) -> bool:
-        return set(self.old) == {"0"}
+        return not self.old.strip("0")  # all zeros (ids are validated when parsed)
 
     @property
     def deleted(self) -> bool:
-        return set(self.new) == {"0"}
+        return not self.new.strip("0")
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,9 +26,16 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from agent_guard.changes.diffparse import DIFF_FLAGS, LOG_FORMAT, StreamReader, read_diff, read_log
+from agent_guard.changes.diffparse import (
+    DIFF_FLAGS,
+    LOG_FORMAT,
+    StreamReader,
+    quote_path,
+    read_diff,
+    read_log,
+)
 from agent_guard.changes.git import BatchObjectReader, Repository, fsencode, is_oid
 from agent_guard.changes.model import (
     GITLINK_MODE,
@@ -226,7 +233,7 @@ def parse_commit(oid: str, data: bytes) -> Commit:
 LOG_CHUNK = 1000  # commits per `git log` process: bounds git's memory on huge pushes
 # What the per-commit changes depend on besides the commit: how git is asked to diff it.
 CHANGES_FINGERPRINT = hashlib.sha256(
-    "\0".join((LOG_FORMAT, *DIFF_FLAGS, "-m", "--root")).encode()
+    "\0".join((LOG_FORMAT, *DIFF_FLAGS, "-m", "--root", "cc-deletions")).encode()
 ).hexdigest()
 
 
@@ -284,10 +291,18 @@ def _log_changes(
     listed: list[tuple[str, tuple[ChangedFile, ...]]] = []
     pending: tuple[str, list[list[ChangedFile]]] | None = None
 
+    undecided: dict[str, dict[str, ChangedFile]] = {}  # merge -> path -> cleanly merged?
+
     def flush() -> None:
         if pending is not None:
             oid, per_parent = pending
-            files = per_parent[0] if len(per_parent) == 1 else merge_contribution(per_parent)
+            if len(per_parent) == 1:
+                listed.append((oid, tuple(per_parent[0])))
+                return
+            dropped: list[ChangedFile] = []
+            files = merge_contribution(per_parent, dropped)
+            if dropped:
+                undecided[oid] = {file.path: file for file in dropped}
             listed.append((oid, tuple(files)))
 
     with repo.git.stream(
@@ -300,15 +315,57 @@ def _log_changes(
             flush()
             pending = (entry.oid, [entry.files])
         flush()
+    if undecided:
+        evil = _combined_changes(repo, undecided)
+        listed = [
+            (oid, files + tuple(evil[oid])) if oid in evil else (oid, files)
+            for oid, files in listed
+        ]
     return listed
 
 
-def merge_contribution(per_parent: Sequence[Sequence[ChangedFile]]) -> list[ChangedFile]:
+def _combined_changes(
+    repo: Repository, undecided: dict[str, dict[str, ChangedFile]]
+) -> dict[str, list[ChangedFile]]:
+    """Of the paths a merge changed against every parent without adding a line to all of
+    them, those git's combined diff (`--cc`) still shows: the result differs from every
+    parent there, e.g. lines deleted from all sides (an "evil merge" that only deletes).
+
+    A clean merge of both sides shows no hunk under `--cc`; one `diff-tree --cc --stdin`
+    process answers for every such merge of the chunk.
+    """
+    stdin = "".join(f"{oid}\n" for oid in undecided).encode()
+    headers = {
+        oid: {b"diff --cc " + quote_path(fsencode(path)): file for path, file in paths.items()}
+        for oid, paths in undecided.items()
+    }
+    found: dict[str, list[ChangedFile]] = {}
+    current: dict[bytes, ChangedFile] = {}
+    commit = ""
+    with repo.git.stream(
+        "diff-tree", "--cc", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
+        "--ignore-submodules=none", "--stdin", input=stdin,
+    ) as stdout:  # fmt: skip
+        for raw in stdout:
+            line = raw.rstrip(b"\n")
+            text = line.decode("ascii", "replace")
+            if text in headers:
+                commit, current = text, headers[text]
+            elif line.startswith(b"diff --cc ") and line in current:
+                found.setdefault(commit, []).append(current.pop(line))
+    return found
+
+
+def merge_contribution(
+    per_parent: Sequence[Sequence[ChangedFile]], dropped: list[ChangedFile] | None = None
+) -> list[ChangedFile]:
     """What a merge adds beyond all its parents (`diff --cc` semantics, computed directly).
 
     A path counts only when it differs from every parent; its added lines are those added
     against every parent (a clean merge adds none). A text file that differs from every
-    parent but has no line new to all of them is a clean merge of both sides: dropped.
+    parent but has no line new to all of them is usually a clean merge of both sides, or a
+    merge that only deleted lines: those go to `dropped` (when given) for `git diff --cc` to
+    tell apart (`_combined_changes`); without `dropped` they are left out.
     """
     by_path = [{file.path: file for file in files} for files in per_parent]
     result: list[ChangedFile] = []
@@ -320,6 +377,8 @@ def merge_contribution(per_parent: Sequence[Sequence[ChangedFile]]) -> list[Chan
         added = frozenset.intersection(*(version.added_lines for version in versions))
         textual = all(v.status is Status.MODIFIED and not v.binary for v in versions)
         if textual and not added and all(v.new_mode == v.old_mode for v in versions):
+            if dropped is not None:
+                dropped.append(replace(first, added_lines=frozenset()))
             continue
         result.append(replace(first, added_lines=added))
     return result
@@ -358,9 +417,19 @@ def range_changes(repo: Repository, objects: BatchObjectReader, spec: str) -> Ch
 def parse_pre_receive(text: str | bytes, hash_length: int | None = None) -> list[RefUpdate]:
     """`<old> <new> <ref>` lines (pre-receive, post-receive stdin) -> RefUpdates."""
     updates: list[RefUpdate] = []
+    valid: set[str] = set()  # ids already validated: 20,000 tags often share one or two
+
+    def oid(text: str) -> bool:
+        if text in valid:
+            return True
+        if is_oid(text, hash_length):
+            valid.add(text)
+            return True
+        return False
+
     for number, line in enumerate(_lines(text), 1):
         parts = line.split(" ", 2)
-        if len(parts) != 3 or not (is_oid(parts[0], hash_length) and is_oid(parts[1], hash_length)):
+        if len(parts) != 3 or not (oid(parts[0]) and oid(parts[1])):
             raise UsageError("expected '<old-id> <new-id> <ref>'", "<stdin>", number)
         if len(parts[0]) != len(parts[1]):
             raise UsageError("ids of different lengths", "<stdin>", number)
@@ -437,6 +506,95 @@ def push_changes(
         files = _diff(repo, "diff-tree", "-r", *DIFF_FLAGS, base, tip, "--")
         result.append(ChangeSet("push", tuple(files), commits, tip, update, base))
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class RefRange:
+    """What one ref update of a push asks the server to accept, as git sees it.
+
+    `commits`: every commit in `base..tip` of THIS ref, oldest first, whether or not the
+    repository already has it (another ref may hold it, judged by another policy). `base` is
+    the ref's old tip, or for a created ref the commit the caller names (the default
+    branch's tip); None: the whole history of `tip`. `forced`: the old tip is not an
+    ancestor of the new one (a rewind, a rewrite); the change is then judged from tip to tip.
+    """
+
+    update: RefUpdate
+    tip: str | None  # the new tip peeled to a commit; None: a deletion, or a tree/blob tag
+    base: str | None
+    commits: tuple[str, ...] = ()
+    forced: bool = False
+
+
+def ref_ranges(
+    repo: Repository,
+    objects: BatchObjectReader,
+    updates: Sequence[RefUpdate],
+    *,
+    created_base: str | None,
+) -> list[RefRange]:
+    """The range of every ref update, in a number of git processes that does not grow with
+    the number of refs: one `rev-list` per distinct (base, tip) pair, none when tip == base
+    (20,000 tags at one commit cost one process, or none).
+
+    An updated ref is listed with `--left-right old...new`: the right side is its range, a
+    non-empty left side means the update is not a fast-forward (`forced`).
+    """
+    peeled: dict[str, str | None] = {}
+
+    def peel(oid: str) -> str | None:
+        if oid not in peeled:
+            peeled[oid] = objects.resolve_commit(oid)
+        return peeled[oid]
+
+    listed: dict[tuple[str | None, str], tuple[tuple[str, ...], bool]] = {}
+    ranges: list[RefRange] = []
+    for update in updates:
+        old = None if update.created else peel(update.old)
+        if update.deleted:
+            ranges.append(RefRange(update, None, old))
+            continue
+        tip = peel(update.new)
+        if tip is None:
+            if not objects.exists(update.new):  # never "nothing to check": fail closed
+                raise GitError(
+                    f"{update.ref}: the pushed object {update.new} cannot be read (does the "
+                    "hook see the receive quarantine? GIT_OBJECT_DIRECTORY, GIT_QUARANTINE_PATH)"
+                )
+            ranges.append(RefRange(update, None, old))  # a tag of a tree or blob: no code
+            continue
+        base = old if old is not None else created_base
+        key = (base, tip) if old is not None else (f"created:{base}", tip)
+        if key not in listed:
+            listed[key] = _range(repo, base, tip, left_right=old is not None)
+        commits, forced = listed[key]
+        ranges.append(RefRange(update, tip, base, commits, forced))
+    return ranges
+
+
+def _range(
+    repo: Repository, base: str | None, tip: str, *, left_right: bool
+) -> tuple[tuple[str, ...], bool]:
+    if base == tip:
+        return (), False
+    if base is None:
+        out = repo.git.run("rev-list", "--topo-order", "--reverse", tip, "--")
+        return tuple(out.decode().split()), False
+    if not left_right:
+        out = repo.git.run("rev-list", "--topo-order", "--reverse", tip, "--not", base, "--")
+        return tuple(out.decode().split()), False
+    out = repo.git.run(
+        "rev-list", "--left-right", "--topo-order", "--reverse", f"{base}...{tip}", "--"
+    )
+    lines = out.decode().split()
+    return tuple(line[1:] for line in lines if line[:1] == ">"), any(
+        line[:1] == "<" for line in lines
+    )
+
+
+def net_files(repo: Repository, base: str | None, tip: str) -> tuple[ChangedFile, ...]:
+    """The net change from `base` (None: the empty tree) to `tip`: one diff-tree."""
+    return tuple(_diff(repo, "diff-tree", "-r", *DIFF_FLAGS, base or repo.empty_tree, tip, "--"))
 
 
 def _push_base(

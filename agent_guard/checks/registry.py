@@ -82,6 +82,8 @@ CHECKS: tuple[CheckInfo, ...] = (
               "a credential or secret committed to history"),
     CheckInfo("refactor-explained", "AG401", "commit", Unit.MESSAGE, Severity.ERROR,
               "a refactor commit whose message does not say what and why"),
+    CheckInfo("ref-rules", "AG501", "commit", Unit.REF, Severity.ESCALATE,
+              "a force push to, or the deletion of, a protected ref needs an approver"),
 )  # fmt: skip
 
 BY_SLUG: dict[str, CheckInfo] = {info.slug: info for info in CHECKS}

@@ -130,17 +130,26 @@ def pre_push(remote: str | None, url: str | None, **options: Any) -> int:
 def pre_receive(policy_dir: Path | None, time_budget: float, fail_open: bool) -> int:
     """Server side: check every ref of a push against the trusted policy (fails closed)."""
     from agent_guard import hooks
+    from agent_guard.receive import Progress
 
     prefix = GITLAB_PREFIX if os.environ.get("GL_ID") else ""
+    progress = Progress()
     try:
-        with hooks.time_budget(time_budget):
+        with hooks.time_budget(time_budget, progress):
             stdin = sys.stdin.read()
-            outcome = hooks.pre_receive(Path.cwd(), stdin, os.environ, policy_dir=policy_dir)
+            outcome = hooks.pre_receive(
+                Path.cwd(), stdin, os.environ, policy_dir=policy_dir, progress=progress
+            )
             text = _render(outcome, color=False)
     except hooks.TimeBudgetExceeded as exhausted:
+        advice = (
+            "push fewer commits at a time, or ask"
+            if progress.phase.startswith(("reading the changes", "checking"))
+            else "ask"
+        )
         _emit(
-            f"agent-guard: {exhausted}; push rejected rather than half-checked. Push fewer "
-            "commits at a time, or ask the administrator to raise --time-budget.",
+            f"agent-guard: {exhausted}; push rejected rather than half-checked. "
+            f"{advice[0].upper()}{advice[1:]} the administrator to raise --time-budget.",
             prefix=prefix,
         )
         return EXIT_BLOCKED

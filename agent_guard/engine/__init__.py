@@ -279,7 +279,8 @@ def _suppression_stage(
         if (file.new_oid or "", file.path) in cache.python
     }
     added = {file.path: file.added_lines for file in changes.files}
-    return suppressions.stage(findings, lookup, walked, added, policy, options.all_lines)
+    allowed = options.may_suppress or suppressions.may_suppress
+    return suppressions.stage(findings, lookup, walked, added, policy, options.all_lines, allowed)
 
 
 def _text_lines(objects: ObjectReader, oid: str, cache: RunCache) -> list[str] | None:

@@ -20,7 +20,7 @@ from agent_guard.policy.model import Policy
 if TYPE_CHECKING:
     from agent_guard.checks.python import BlobResult
     from agent_guard.engine.results import ResultStore
-    from agent_guard.verdict.suppressions import Suppression
+    from agent_guard.verdict.suppressions import MaySuppress, Suppression
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,9 @@ class EngineOptions:
 
     all_lines: bool = False
     cache_dir: Path | None = None
+    # Who may suppress what (`suppressions.MaySuppress`); None: the default. The server
+    # passes its own: a suppression the push adds counts only in an approved commit.
+    may_suppress: MaySuppress | None = None
 
 
 ContentKey = tuple[str, str, str, frozenset[int] | None]  # check, blob id, path, lines

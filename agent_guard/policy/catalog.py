@@ -165,7 +165,12 @@ SOFT_WORDS = re.compile(
 SOFT_SECTION = re.compile(r"avoid|mistake|pitfall|anti.?pattern|discourag|smell", _FLAGS)
 
 # Checks that run whatever the rules say: they protect the policy and the checking itself.
-ALWAYS_ON: tuple[str, ...] = ("syntax-error", "policy-change", "suppression-reason")
+ALWAYS_ON: tuple[str, ...] = (
+    "syntax-error",
+    "policy-change",
+    "suppression-reason",
+    "ref-rules",
+)
 
 _COMPILED = {slug: tuple(re.compile(p, _FLAGS) for p in ps) for slug, ps in PATTERNS.items()}
 

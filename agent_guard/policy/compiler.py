@@ -166,6 +166,7 @@ def compile_policy(
     escalation = EscalationSettings(
         approvers=config.approvers,
         pusher_env=config.pusher_env,
+        server_suppressible=config.server_suppressible,
         **({} if config.allowed_signers is None else {"allowed_signers": config.allowed_signers}),
     )
     return Policy(

@@ -37,7 +37,9 @@ TOP_LEVEL_KEYS = (
 )
 COMPONENT_KEYS = ("paths", "modules", "aliases")
 BOUNDARY_KEYS = ("from", "to", "indirect")
-ESCALATION_KEYS = ("approvers", "protected", "allowed_signers", "pusher_env")
+ESCALATION_KEYS = ("approvers", "protected", "allowed_signers", "pusher_env", "server_suppressible")
+# Checks whose findings the server never lets a push suppress without an approval.
+NEVER_SERVER_SUPPRESSIBLE = ("secret",)
 CHECK_KEYS = ("severity", "enabled", "include", "exclude")
 # Options the policy compiler itself fills in, accepted whatever the check module declares.
 COMPILER_OPTIONS: dict[str, tuple[str, ...]] = {"llm-writes": ("components",)}
@@ -101,6 +103,7 @@ class Config:
     protected: tuple[str, ...] = ()
     allowed_signers: tuple[str, ...] | None = None
     pusher_env: tuple[str, ...] = ()
+    server_suppressible: tuple[str, ...] = ()  # slugs
     checks: Mapping[str, CheckConfig] = field(default_factory=dict)
     bindings: tuple[Binding, ...] = ()
 
@@ -293,9 +296,32 @@ def _validate(root: Node, path: str) -> Config:
         protected=_optional_strings(check, escalation, "protected", "escalation.protected"),
         allowed_signers=None if signers is None else check.strings(signers, "allowed_signers"),
         pusher_env=_optional_strings(check, escalation, "pusher_env", "escalation.pusher_env"),
+        server_suppressible=_server_suppressible(check, escalation.get("server_suppressible")),
         checks=_checks(check, top["checks"]) if "checks" in top else {},
         bindings=_bindings(check, top["bindings"]) if "bindings" in top else (),
     )
+
+
+def _server_suppressible(check: _Validator, node: Node | None) -> tuple[str, ...]:
+    """`escalation.server_suppressible`: checks whose inline suppressions a push may add on
+    the server without an approval (known checks only; never `secret`)."""
+    if node is None:
+        return ()
+    what = "escalation.server_suppressible"
+    check.strings(node, what)  # the type error, at the list
+    items = node.value if isinstance(node.value, list) else [node]
+    slugs: list[str] = []
+    for item in items:
+        assert isinstance(item, Node) and isinstance(item.value, str)
+        info = lookup(item.value)
+        if info is None:
+            raise check.fail(item, f"{what}: unknown check {item.value!r}")
+        if info.slug in NEVER_SERVER_SUPPRESSIBLE:
+            raise check.fail(
+                item, f"{what}: {info.slug} is never suppressible on the server without approval"
+            )
+        slugs.append(info.slug)
+    return tuple(dict.fromkeys(slugs))
 
 
 def _optional_strings(

@@ -80,6 +80,8 @@ class EscalationSettings:
     approvers: tuple[str, ...] = ()
     allowed_signers: tuple[str, ...] = (".agent-guard/allowed_signers",)
     pusher_env: tuple[str, ...] = ()
+    # Checks whose inline suppressions the server honours without an approved commit.
+    server_suppressible: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

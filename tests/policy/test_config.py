@@ -68,7 +68,8 @@ def test_the_example_config_parses() -> None:
         ("checks:\n  print-call: {enabled: maybe}\n", "c.yaml:2:25: enabled must be true or "
          "false, got 'maybe'"),
         ("escalation:\n  approvers: lead\n  who: x\n", "c.yaml:3:3: unknown key 'who' in "
-         "escalation (expected: approvers, protected, allowed_signers, pusher_env)"),
+         "escalation (expected: approvers, protected, allowed_signers, pusher_env, "
+         "server_suppressible)"),
         ("rules: [a\n", "c.yaml:2:1: invalid YAML: expected ',' or ']', but got '<stream end>'"),
         ("a: 1\na: 2\n", "c.yaml:2:1: duplicate key 'a'"),
         ("bindings:\n  '(': [secret]\n", "c.yaml:2:3: binding '(' is not a valid regular "
