@@ -6,6 +6,11 @@ config (`.agent-guard.yaml`, or the `[tool.agent-guard]` table of `pyproject.tom
 edits of `pyproject.toml` are not flagged), `.pre-commit-config.yaml` (which runs the hook)
 and anything under `.agent-guard/` (e.g. the allowed signers of approvers).
 
+It also flags an added or changed `.pth` file anywhere in the tree: Python's `site` runs
+the `import` lines of every `.pth` file in a site directory at interpreter start, so one is
+code that runs before any check (agent-guard's included) in every process of that
+environment. Deleting one is not flagged.
+
 ## Why is this bad
 An agent that may edit its own rules is not bound by them: deleting a line of the rule
 file, excluding a folder in the config or removing the hook from `.pre-commit-config.yaml`
@@ -78,6 +83,30 @@ def _tool_table(data: bytes | None) -> object:
     return tool.get("agent-guard") if isinstance(tool, dict) else None
 
 
+def is_startup_file(file: ChangedFile) -> bool:
+    """True for a `.pth` file the change adds or changes (any case: `X.PTH` loads on Windows)."""
+    return file.new_oid is not None and file.path.lower().endswith(".pth")
+
+
+def startup_file_finding(
+    file: ChangedFile, settings: CheckSettings, commit: str | None
+) -> Finding | None:
+    """A finding for an added or changed `.pth` file (it runs code at interpreter start)."""
+    if not is_startup_file(file):
+        return None
+    return make_finding(
+        settings,
+        file.path,
+        min(file.added_lines) if file.added_lines else 1,
+        1,
+        f"this change {file.status} {file.path}, a .pth file: Python runs its import lines "
+        "at interpreter start, before any check: it needs an approver",
+        "ask an approver to review and approve it, or ship the code as a normal module",
+        commit=commit,
+        extra=(("policy_path", file.path), ("kind", "startup-file")),
+    )
+
+
 def check_file(
     file: ChangedFile,
     policy: Policy,
@@ -118,6 +147,8 @@ class PolicyChangeCheck:
     def run(self, unit: FileUnit, context: Context) -> list[Finding]:
         read = context.objects.read_blob
         found = check_file(unit.file, context.policy, context.settings, read, unit.commit)
+        if found is None:
+            found = startup_file_finding(unit.file, context.settings, unit.commit)
         return [found] if found is not None else []
 
 

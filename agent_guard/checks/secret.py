@@ -282,6 +282,8 @@ def scan_text(path: str, text: str, lines: Collection[int] | None, config: ScanC
         numbers = sorted(set(_candidate_lines(text)).intersection(lines))
     else:
         numbers = _candidates_among(rows, lines)
+    if lines is not None and "PRIVATE KEY" in text:
+        numbers = sorted({*numbers, *_key_headers_above(rows, lines)})
     hits: list[Hit] = []
     for number in numbers:
         if 1 <= number <= len(rows):
@@ -369,6 +371,26 @@ def _candidates_among(rows: Sequence[str], lines: Collection[int]) -> list[int]:
         ):
             numbers.append(number)
     return numbers
+
+
+def _key_headers_above(rows: Sequence[str], lines: Collection[int]) -> set[int]:
+    """The BEGIN lines of private keys whose body the change adds under an existing header.
+
+    A key split over two commits (the header first, its body later) is one key: the body
+    alone is base64 like any other, so the header above it is scanned again (its finding
+    needs key material after it, which the body now is).
+    """
+    headers: set[int] = set()
+    for number in lines:
+        body = rows[number - 1].strip() if 1 <= number <= len(rows) else ""
+        if not _rx().base64_line.fullmatch(body):
+            continue
+        for above in range(number - 1, max(0, number - 6), -1):
+            if "-----" in rows[above - 1]:  # the nearest armour: a BEGIN, or another key's END
+                if "PRIVATE KEY" in rows[above - 1] and "BEGIN" in rows[above - 1]:
+                    headers.add(above)
+                break
+    return headers
 
 
 def _lines_matching(text: str, regex: re.Pattern[str]) -> Iterator[int]:
@@ -591,10 +613,30 @@ def _accept_private_key(scanner: _LineScanner, match: re.Match[str], number: int
         if not row or ":" in row:
             continue  # blank line or armour header ("Proc-Type: 4,ENCRYPTED", "Version: x")
         body = _rx().base64_line.match(row)
-        if body and not _placeholder_token(row, scanner.config.placeholders):
+        if body and not _placeholder_key_body(row, scanner.config.placeholders):
             return body.group()
         return None
     return None
+
+
+def _placeholder_key_body(row: str, extra: tuple[str, ...]) -> bool:
+    """A key body line that is a placeholder (`MIIE...`, `xxxx`, `AAAAAAAA…`), not key material.
+
+    Not `_placeholder_token`: real key material is base64 of binary structures, full of
+    zero bytes (`AAAA`) and short repeats. ssh-keygen's default format starts with
+    `b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB`, which a token test takes for
+    a placeholder run; so only words and a tiny alphabet mark a placeholder here.
+    """
+    lowered = row.lower()
+    if any(word in lowered for word in (*_KEY_PLACEHOLDERS, *extra)):
+        return True
+    return len(set(row.rstrip("="))) < 10
+
+
+_KEY_PLACEHOLDERS = (
+    "example", "xxxx", "dummy", "placeholder", "sample", "redacted", "changeme", "your",
+    "fake", "...", "…", "<", ">",
+)  # fmt: skip
 
 
 def _accept_jwt(scanner: _LineScanner, match: re.Match[str], number: int) -> str | None:
