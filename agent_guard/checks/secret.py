@@ -1,8 +1,8 @@
 """secret (AG301): a credential or secret committed to history.
 
 ## What it does
-Looks at every added line of every changed text file (not only Python), commit by commit,
-for three things:
+Looks at every added line of every changed text file (not only Python), and at every
+commit and annotated tag message, commit by commit, for three things:
 
 - known token formats: AWS access key ids (`AKIA…`, `ASIA…`) and the secret keys next to
   them, GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), GitLab (`glpat-`),
@@ -118,6 +118,10 @@ FIX = (
     "later commit deletes it. Load it at run time (environment, secret manager). Not a "
     "secret? Add `agent-guard: allow-secret <reason>` on the line."
 )
+MESSAGE_FIX = (
+    "Revoke and reissue it, then rewrite the message (`git commit --amend`, `git rebase -i`, "
+    "or delete and re-create the tag) before pushing: a message cannot be suppressed inline."
+)
 FILE_FIX = (
     "Do not commit this file: remove it from the change (`git rm --cached`), add it to "
     ".gitignore, and rotate what it holds if it was ever pushed. Commit a template such as "
@@ -206,8 +210,9 @@ def scan_blob(
     commit: str | None,
 ) -> list[Finding]:
     """Findings for the secrets on `added_lines` (1-based; None = every line) of one blob."""
-    if not settings.applies_to(path) or b"\0" in data:
-        return []
+    if (path and not settings.applies_to(path)) or b"\0" in data:
+        return []  # (an empty path is a commit or tag message: see `engine.content_unit`)
+    where = "the change" if path else f"the message of {(commit or '')[:12]}"
     text = data.decode("utf-8", errors="replace")
     config = ScanConfig.from_settings(settings)
     # `source` is set here, masked: the engine fills it from the blob for other checks only,
@@ -219,8 +224,8 @@ def scan_blob(
                 path,
                 hit.line,
                 hit.column,
-                f"{hit.label} `{hit.masked}` in the change: rotate it, it may already be exposed",
-                FIX,
+                f"{hit.label} `{hit.masked}` in {where}: rotate it, it may already be exposed",
+                FIX if path else MESSAGE_FIX,
                 commit=commit,
                 extra=(
                     ("kind", hit.kind),

@@ -5,6 +5,14 @@ the change added (all of them for `--all-lines`, and for a file git calls binary
 hunks). Blobs are read in pipelined batches; results are cached per (check, blob, path,
 lines, status) within the run and across runs; a push's many blobs are shared with forked
 workers, each reading through its own cat-file.
+
+Commit and annotated-tag messages are content too: a token pasted into a message is in
+history exactly like one in a file. Each commit of the change, and each annotated tag a
+pushed ref points to (tags of tags included), is handed to the content checks as a
+pseudo-blob (`message_units`): a ChangedFile with an empty path (no real file can have
+one, so no file's suppressions or name rules apply to it) whose `new_oid` is the commit or
+tag id, the message as its data and every line to check. Results are cached by that id: an
+object id names its message forever.
 """
 
 from __future__ import annotations
@@ -12,7 +20,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from agent_guard.changes.git import BlobTooLarge
 from agent_guard.changes.model import ChangedFile, ChangeSet, Status
 from agent_guard.checks.base import ContentUnit, Context, check_of
 from agent_guard.checks.registry import BY_SLUG
@@ -21,6 +31,9 @@ from agent_guard.errors import GitError
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings
 from agent_guard.workers import Workers, drop_worker_reader, inherited_policy, worker_reader
+
+if TYPE_CHECKING:
+    from agent_guard.results import ResultStore
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +89,7 @@ def run(
                         continue
                     cache.content[key] = list(stored)
                 findings += [replace(found, commit=commit) for found in cache.content[key]]
+    findings += _check_messages(group, context, cache, store)
     keys = {
         oid: list({key: (key, file) for _, key, file in items}.values())
         for oid, items in wanted.items()
@@ -89,6 +103,64 @@ def run(
                 cache.content[key] = checked[key]
                 store.put_secrets(key[1], f"{key[0]}\0{key[2]}", key[3], tuple(checked[key]))
             findings += [replace(found, commit=commit) for found in cache.content[key]]
+    return findings
+
+
+MESSAGE_PATH = ""  # the path of a message's pseudo-blob: no file in a tree has it
+_MAX_TAG_DEPTH = 32  # tags of tags of ... (git's own peel limit is lower)
+
+
+def message_units(context: Context) -> list[tuple[str, bytes]]:
+    """(object id, message) of each commit of the change and each annotated tag it pushes."""
+    changes = context.changes
+    found = [(change.commit.oid, change.commit.message.encode()) for change in changes.commits]
+    ref = changes.ref
+    if changes.kind == "push" and ref is not None and not ref.deleted and ref.new != changes.tree:
+        found += _tag_messages(context, ref.new)
+    return found
+
+
+def _tag_messages(context: Context, oid: str) -> list[tuple[str, bytes]]:
+    """The messages of the tag `oid` and of every tag it points to (an object read as raw
+    bytes through the reader: a tag is a few hundred bytes)."""
+    found: list[tuple[str, bytes]] = []
+    for _ in range(_MAX_TAG_DEPTH):
+        try:
+            data = context.objects.read_blob(oid)
+        except (GitError, BlobTooLarge) as error:
+            log.warning("cannot read tag %s to scan its message: %s", oid, error)
+            return found
+        head, _, message = data.partition(b"\n\n")
+        fields = dict(line.split(b" ", 1) for line in head.split(b"\n") if b" " in line)
+        if not head.startswith(b"object ") or b"tag" not in fields:
+            return found  # a commit: its message is a commit unit's
+        found.append((oid, message))
+        if fields.get(b"type") != b"tag":
+            return found
+        oid = fields[b"object"].decode("ascii", "replace")
+    return found
+
+
+def _check_messages(
+    group: Sequence[CheckSettings], context: Context, cache: RunCache, store: ResultStore
+) -> list[Finding]:
+    """Every content check on every commit and tag message of the change."""
+    findings: list[Finding] = []
+    for oid, message in message_units(context):
+        # A NUL would make a check take the message for binary data and skip it.
+        data = message.replace(b"\0", b" ")
+        file = ChangedFile(MESSAGE_PATH, Status.ADDED, new_oid=oid)
+        for settings in group:
+            key: ContentKey = (settings.slug, oid, "\0message", None)
+            if key not in cache.content:
+                stored = store.get_secrets(oid, f"{settings.slug}\0\0message", None)
+                if stored is None:
+                    check = check_of(BY_SLUG[settings.slug])
+                    unit = ContentUnit(file, oid, data, None)
+                    stored = tuple(check.run(unit, replace(context, settings=settings)))
+                    store.put_secrets(oid, f"{settings.slug}\0\0message", None, stored)
+                cache.content[key] = list(stored)
+            findings += [replace(found, commit=oid) for found in cache.content[key]]
     return findings
 
 
