@@ -18,9 +18,9 @@ object id names its message forever.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from agent_guard.changes.git import BlobTooLarge
 from agent_guard.changes.model import ChangedFile, ChangeSet, Status
@@ -181,15 +181,129 @@ def _check_blobs(task: Task, context: Context, workers: Workers) -> dict[Content
 def _check_task(task: Task, context: Context) -> dict[ContentKey, list[Finding]]:
     checked: dict[ContentKey, list[Finding]] = {}
     by_oid = dict(task)
+    large: list[str] = []
     for oid, data, _size in read_blobs(context.objects, list(by_oid)):
         if data is None:
+            large.append(oid)
             continue
         for key, file in by_oid[oid]:
-            settings = context.policy.checks[key[0]]
-            unit = ContentUnit(file, None, data, key[3])
-            check = check_of(BY_SLUG[settings.slug])
-            checked[key] = list(check.run(unit, replace(context, settings=settings)))
+            checked[key] = _run_one(key, ContentUnit(file, None, data, key[3]), context)
+    for oid in large:  # after the batch: the reader serves one request stream at a time
+        checked.update(_check_large(oid, by_oid[oid], context))
     return checked
+
+
+def _run_one(key: ContentKey, unit: ContentUnit, context: Context) -> list[Finding]:
+    settings = context.policy.checks[key[0]]
+    check = check_of(BY_SLUG[settings.slug])
+    return list(check.run(unit, replace(context, settings=settings)))
+
+
+# -- blobs over the reader's size limit: streamed in segments ------------------------------
+
+SEGMENT = 1 << 18  # bytes of lines a segment owns (a scan holds ~15x this: lines, text, sets)
+CONTEXT_LINES = 8  # lines shown on each side of a segment's own lines (key bodies, AWS pairs)
+LINE_CUT = 1 << 16  # a longer line is cut into pieces this long (overlapping by CUT_OVERLAP)
+CUT_OVERLAP = 1 << 12  # so a token across a cut is whole in one piece
+
+
+@runtime_checkable
+class BlobStreamer(Protocol):
+    """A reader that can stream a blob of any size (`BatchObjectReader.stream_blob`)."""
+
+    def stream_blob(self, oid: str, chunk_size: int = ...) -> Iterator[bytes]: ...
+
+
+Line = tuple[int, bytes]  # (1-based line number in the blob, the line with its newline)
+
+
+def _check_large(
+    oid: str, items: Sequence[tuple[ContentKey, ChangedFile]], context: Context
+) -> dict[ContentKey, list[Finding]]:
+    """Content checks on a blob too large to hold, one segment at a time (bounded memory).
+
+    Each segment holds about SEGMENT bytes of lines it owns, plus CONTEXT_LINES lines on
+    each side; a check sees only the owned lines as lines to check, and its findings' line
+    numbers are mapped back to the blob's.
+    """
+    objects = context.objects
+    if not isinstance(objects, BlobStreamer):
+        log.warning("%s: too large to read and the reader cannot stream it: not scanned", oid)
+        return {}
+    checked: dict[ContentKey, list[Finding]] = {key: [] for key, _ in items}
+    for numbers, data, owned in _segments(objects.stream_blob(oid)):
+        for key, file in items:
+            wanted = key[3]
+            local = frozenset(
+                index + 1
+                for index, number in enumerate(numbers)
+                if index in owned and (wanted is None or number in wanted)
+            )
+            if not local:
+                continue
+            found = _run_one(key, ContentUnit(file, None, data, local), context)
+            # A finding on a context line is its own segment's (a file-name finding on line
+            # 1 is the first segment's): keep each once.
+            checked[key] += [
+                replace(f, line=numbers[f.line - 1]) for f in found if f.line - 1 in owned
+            ]
+    return checked
+
+
+def _segments(chunks: Iterable[bytes]) -> Iterator[tuple[list[int], bytes, range]]:
+    """(line numbers, bytes, indexes of the owned lines) of each segment of a stream."""
+    window: list[Line] = []  # context before, then owned lines, then lines still coming
+    before = 0  # how many lines at the start of `window` are context (already owned)
+    size = 0  # bytes of `window` past the context
+    for line in _lines(chunks):
+        window.append(line)
+        size += len(line[1])
+        # Enough owned bytes, and lines beyond them for context (a line is at most
+        # LINE_CUT + 1 bytes, so the first test alone also means more than 2 * CONTEXT_LINES).
+        if size >= SEGMENT + 2 * CONTEXT_LINES * (LINE_CUT + 1) or (
+            size >= SEGMENT and len(window) - before > 2 * CONTEXT_LINES
+        ):
+            end = len(window) - CONTEXT_LINES  # the last CONTEXT_LINES lines come later
+            yield _segment(window, range(before, end))
+            window = window[end - CONTEXT_LINES :]
+            before = CONTEXT_LINES
+            size = sum(len(data) for _, data in window[before:])
+    if len(window) > before:
+        yield _segment(window, range(before, len(window)))
+
+
+def _segment(window: list[Line], owned: range) -> tuple[list[int], bytes, range]:
+    return [number for number, _ in window], b"".join(data for _, data in window), owned
+
+
+def _lines(chunks: Iterable[bytes]) -> Iterator[Line]:
+    """The lines of a stream with their numbers; a line over LINE_CUT comes in pieces that
+    overlap by CUT_OVERLAP, each ended by a newline and all with the line's number."""
+    number = 1
+    rest = b""
+    for chunk in chunks:
+        rest += chunk
+        start = 0
+        while True:
+            end = rest.find(b"\n", start)
+            if end < 0:
+                break
+            yield from _pieces(number, rest[start : end + 1])
+            number += 1
+            start = end + 1
+        rest = rest[start:]
+        while len(rest) > LINE_CUT:
+            yield number, rest[:LINE_CUT] + b"\n"
+            rest = rest[LINE_CUT - CUT_OVERLAP :]
+    if rest:
+        yield number, rest + b"\n"
+
+
+def _pieces(number: int, line: bytes) -> Iterator[Line]:
+    while len(line) > LINE_CUT:
+        yield number, line[:LINE_CUT] + b"\n"
+        line = line[LINE_CUT - CUT_OVERLAP :]
+    yield number, line
 
 
 def _worker(task: Task) -> dict[ContentKey, list[Finding]] | None:
