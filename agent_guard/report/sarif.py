@@ -16,6 +16,7 @@ from urllib.parse import quote
 from agent_guard import __version__
 from agent_guard.checks.registry import CHECKS
 from agent_guard.model import Finding, Severity
+from agent_guard.report.limits import shown
 from agent_guard.verdict import Verdict
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -101,6 +102,7 @@ def report(verdict: Verdict) -> dict[str, object]:
         }
         for info in CHECKS
     ]
+    listed = shown(verdict)
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -115,8 +117,11 @@ def report(verdict: Verdict) -> dict[str, object]:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(finding) for finding in verdict.findings],
-                "properties": {"verdict": "blocked" if verdict.blocked else "passed"},
+                "results": [_result(finding) for finding in listed.findings],
+                "properties": {
+                    "verdict": "blocked" if verdict.blocked else "passed",
+                    **({"omitted": listed.omitted} if listed.omitted else {}),
+                },
             }
         ],
     }
