@@ -212,7 +212,7 @@ def scan_blob(
     """Findings for the secrets on `added_lines` (1-based; None = every line) of one blob."""
     if (path and not settings.applies_to(path)) or b"\0" in data:
         return []  # (an empty path is a commit or tag message: see `engine.content_unit`)
-    where = "the change" if path else f"the message of {(commit or '')[:12]}"
+    where = "the change" if path else "a commit or tag message"
     text = data.decode("utf-8", errors="replace")
     config = ScanConfig.from_settings(settings)
     # `source` is set here, masked: the engine fills it from the blob for other checks only,
