@@ -221,7 +221,7 @@ def check_file(
     """A finding when `file` changes the policy; pyproject.toml only if its table changed."""
     hit = next((path for path in file.paths if is_policy_path(path, policy)), None)
     what = "agent-guard's policy"
-    if hit is None and PYPROJECT in file.paths:
+    if hit is None and any(folded(path) == PYPROJECT for path in file.paths):
         old = read_blob(file.old_oid) if file.old_oid and not file.is_submodule else None
         new = read_blob(file.new_oid) if file.new_oid and not file.is_submodule else None
         if _tool_table(old) == _tool_table(new):

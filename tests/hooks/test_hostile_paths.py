@@ -75,3 +75,19 @@ def test_a_folder_named_like_git_but_not_it_passes(server_and_clone: Servers) ->
     result = push(clone, f"{commit}:refs/heads/main")
     assert result.accepted, result
     assert _head(server) == commit
+
+
+def test_a_look_alike_pyproject_table_is_a_policy_change(server_and_clone: Servers) -> None:
+    server, clone = server_and_clone
+    before = _head(server)
+    clone.write("PyProject.toml", "[tool.agent-guard]\nrules = []\n")
+    clone.commit("Packaging")
+    result = push(clone, "main")
+    assert not result.accepted, result
+    assert "PyProject.toml" in result.output and "[tool.agent-guard] table" in result.output
+    assert _head(server) == before
+
+    clone.write("PyProject.toml", '[project]\nname = "demo"\n')
+    clone.commit("Packaging without the table", all_files=True)
+    result = push(clone, "main", env=APPROVER_ENV)
+    assert result.accepted, result
