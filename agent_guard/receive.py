@@ -216,7 +216,14 @@ class _Judge:
         trusted = self._trusted(update)
         policy = self._policy(trusted)
         self.last_policy = policy
-        if ref_range.tip is None or not (ref_range.commits or ref_range.forced):
+        # An annotated tag carries a message of its own (content checks scan it), even when
+        # it brings no new commit: it is judged with no files, so no net change rides on it.
+        tag_only = (
+            ref_range.tip is not None
+            and update.new != ref_range.tip
+            and not (ref_range.commits or ref_range.forced)
+        )
+        if ref_range.tip is None or not (ref_range.commits or ref_range.forced or tag_only):
             findings = self._ref_checks(update, ref_range, policy)
             if not findings:
                 return self._nothing(policy)
@@ -231,7 +238,7 @@ class _Judge:
             CommitChange(by_oid[oid].commit, ()) if verdicts.clean(oid) else by_oid[oid]
             for oid in ref_range.commits
         )
-        files = self._net_files(ref_range.base, ref_range.tip)
+        files = () if tag_only else self._net_files(ref_range.base, ref_range.tip)
         changes = ChangeSet("push", files, commits, ref_range.tip, update, ref_range.base)
         approvals = self._approvals([c.commit for c in commits], policy, trusted)
         honoured: dict[Finding, str] = {}

@@ -492,6 +492,37 @@ class BatchObjectReader:
                 raise GitError(f"object {oid} is missing")
             yield oid, answer.data, answer.size
 
+    def stream_blob(self, oid: str, chunk_size: int = _CHUNK) -> Iterator[bytes]:
+        """The content of an object of any size, in chunks of at most `chunk_size` bytes.
+
+        For blobs over `max_blob_size`, which content checks still read (a secret in a 50 MB
+        file is still a secret) without holding them in memory. GitError when missing. The
+        reader must not be used for anything else until the iterator is exhausted or closed
+        (closing it early drains the rest of the object).
+        """
+        process = self._request([oid])
+        assert process.stdout is not None
+        header = process.stdout.readline()
+        parts = header.split()
+        if len(parts) != 3:
+            raise GitError(f"object {oid} is missing" if header else "git cat-file exited")
+        remaining = int(parts[2]) + 1  # the content, then git's newline
+        self._pending = True
+        try:
+            while remaining:
+                chunk = process.stdout.read(min(remaining, chunk_size))
+                if not chunk:  # git died mid-object: never spin on a closed pipe
+                    raise GitError("git cat-file exited unexpectedly")
+                remaining -= len(chunk)
+                yield chunk[:-1] if not remaining else chunk
+        finally:
+            while remaining:  # closed early: drain, so the next answer starts on a header
+                chunk = process.stdout.read(min(remaining, _CHUNK))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+            self._pending = False
+
     def read_blob(self, oid: str) -> bytes:
         """The content of a blob; GitError when missing, BlobTooLarge beyond the limit."""
         found = self.read_object(oid, self.max_blob_size)

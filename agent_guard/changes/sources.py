@@ -499,11 +499,11 @@ def push_changes(
     }
     result: list[ChangeSet] = []
     for update, tip, new in plans:
-        if not new:
-            continue
+        if not new and tip == update.new:
+            continue  # (an annotated tag is judged even then: its message is new content)
         commits = tuple(by_oid[oid] for oid in new)
         base = _push_base(repo, objects, update, tip, by_oid)
-        files = _diff(repo, "diff-tree", "-r", *DIFF_FLAGS, base, tip, "--")
+        files = _diff(repo, "diff-tree", "-r", *DIFF_FLAGS, base, tip, "--") if new else []
         result.append(ChangeSet("push", tuple(files), commits, tip, update, base))
     return result
 

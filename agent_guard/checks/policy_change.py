@@ -6,6 +6,17 @@ config (`.agent-guard.yaml`, or the `[tool.agent-guard]` table of `pyproject.tom
 edits of `pyproject.toml` are not flagged), `.pre-commit-config.yaml` (which runs the hook)
 and anything under `.agent-guard/` (e.g. the allowed signers of approvers).
 
+It also flags an added or changed `.pth` file anywhere in the tree: Python's `site` runs
+the `import` lines of every `.pth` file in a site directory at interpreter start, so one is
+code that runs before any check (agent-guard's included) in every process of that
+environment. Deleting one is not flagged.
+
+Look-alike paths are policy too: `AGENTS.MD`, `agents.md`, `.Cursor/rules/z.mdc` or
+`.Agent-Guard.yaml` are the rule file or config on a case-insensitive or normalising file
+system (macOS, Windows), so they are flagged like it. A tree entry that is `.git` on some
+file system (any case, HFS+ ignorable code points, NTFS `GIT~1`, `.git.`) is an error, not
+an escalation: no approver can make it safe.
+
 ## Why is this bad
 An agent that may edit its own rules is not bound by them: deleting a line of the rule
 file, excluding a folder in the config or removing the hook from `.pre-commit-config.yaml`
@@ -27,13 +38,16 @@ commit trailer `Escalation-Approved-By: Name <email>` (`agent-guard approve` wri
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
+from functools import cache
 
 from agent_guard.changes.model import ChangedFile
 from agent_guard.checks.base import Context, FileUnit, Unit, make_finding
 from agent_guard.checks.options import Option
-from agent_guard.model import Finding
-from agent_guard.policy.load import is_rule_file_path
+from agent_guard.model import Finding, Severity
+from agent_guard.policy.load import DEFAULT_RULE_PATTERNS, is_rule_file_path
 from agent_guard.policy.model import CheckSettings, Policy
 
 OPTIONS: tuple[Option[object], ...] = ()
@@ -45,8 +59,77 @@ PYPROJECT = "pyproject.toml"
 BlobReader = Callable[[str], bytes]
 
 
+# Code points HFS+ ignores in names (so `.git\u200c` is `.git` on a Mac), as git's own
+# `is_hfs_dotgit` lists them.
+_HFS_IGNORABLE = dict.fromkeys(
+    [0x200C, 0x200D, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x206A, 0x2070), 0xFEFF]
+)
+
+
+def folded(path: str) -> str:
+    """`path` as a case-insensitive, normalising file system (macOS, Windows) resolves it.
+
+    Case-folded, NFC-normalised, without the code points HFS+ ignores, and with what NTFS
+    drops from each part: trailing dots and spaces, and an `::$DATA`-style stream suffix.
+    `AGENTS.MD`, `.Cursor/rules/z.mdc` and `.agent-guard.yaml.` check out as the rule file or
+    config they look like there, so they are policy like it.
+    """
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", path.translate(_HFS_IGNORABLE).casefold())
+    return "/".join(part.split("::", 1)[0].rstrip(". ") or part for part in text.split("/"))
+
+
+def is_git_dir_entry(path: str) -> bool:
+    """True when a part of `path` is the repository's `.git` on some file system: `.git` in
+    any case or with HFS+ ignorable code points, NTFS's short name `git~1`, `.git.`, ..."""
+    return any(part in (".git", "git~1") for part in folded(path).split("/"))
+
+
 def is_policy_path(path: str, policy: Policy) -> bool:
-    """True for a file that is (or would become) part of the policy; pyproject.toml aside."""
+    """True for a file that is (or would become) part of the policy; pyproject.toml aside.
+
+    Look-alikes count (`folded`): a path that a case-insensitive or normalising checkout
+    reads as a rule file or config is one.
+    """
+    return _is_policy_path(path, policy) or _is_policy_path_folded(folded(path), policy)
+
+
+def _is_policy_path_folded(path: str, policy: Policy) -> bool:
+    """`_is_policy_path` for a folded path: every name it compares with is folded too."""
+    if path == PYPROJECT:
+        return False
+    if path in _folded_names(CONFIG_FILES) or path.startswith(POLICY_DIR):
+        return True
+    if is_rule_file_path(path, _folded_names(DEFAULT_RULE_PATTERNS)):
+        return True
+    config = [policy.config_path] if policy.config_path else []
+    known = (*config, *(rule_file.path for rule_file in policy.rule_files))
+    if path in _folded_names(tuple(known)):
+        return True
+    return _matches_folded(policy.policy_files.rules, path)
+
+
+@cache
+def _folded_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(folded(name) for name in names)
+
+
+@cache
+def _folded_regex(regex: str) -> re.Pattern[str]:
+    return re.compile(regex, re.IGNORECASE)
+
+
+def _matches_folded(rules: tuple[tuple[str, bool], ...], path: str) -> bool:
+    """GlobSet.matches, case-insensitively (gitignore order: the last match wins)."""
+    matched = False
+    for regex, include in rules:
+        if _folded_regex(regex).match(path):
+            matched = include
+    return matched
+
+
+def _is_policy_path(path: str, policy: Policy) -> bool:
     if path == PYPROJECT:
         return False  # only its [tool.agent-guard] table is policy: see check_file
     if path in CONFIG_FILES or path.startswith(POLICY_DIR):
@@ -76,6 +159,56 @@ def _tool_table(data: bytes | None) -> object:
     return tool.get("agent-guard") if isinstance(tool, dict) else None
 
 
+def is_startup_file(file: ChangedFile) -> bool:
+    """True for a `.pth` file the change adds or changes (any case: `X.PTH` loads on Windows)."""
+    return file.new_oid is not None and file.path.lower().endswith(".pth")
+
+
+def startup_file_finding(
+    file: ChangedFile, settings: CheckSettings, commit: str | None
+) -> Finding | None:
+    """A finding for an added or changed `.pth` file (it runs code at interpreter start)."""
+    if not is_startup_file(file):
+        return None
+    return make_finding(
+        settings,
+        file.path,
+        min(file.added_lines) if file.added_lines else 1,
+        1,
+        f"this change {file.status} {file.path}, a .pth file: Python runs its import lines "
+        "at interpreter start, before any check: it needs an approver",
+        "ask an approver to review and approve it, or ship the code as a normal module",
+        commit=commit,
+        extra=(("policy_path", file.path), ("kind", "startup-file")),
+    )
+
+
+def git_dir_finding(
+    file: ChangedFile, settings: CheckSettings, commit: str | None
+) -> Finding | None:
+    """An error (never approvable) for a tree entry that is `.git` on some file system.
+
+    git refuses such trees only with `receive.fsckObjects`, off by default; checked out on
+    the file system it aliases, the entry writes into the repository's own `.git` (hooks,
+    config: code that runs on the next git command).
+    """
+    hit = next((path for path in file.paths if is_git_dir_entry(path)), None)
+    if hit is None:
+        return None
+    finding = make_finding(
+        settings,
+        file.path,
+        1,
+        1,
+        f"this change {file.status} {hit}: a path that is the repository's own .git "
+        "directory on a case-insensitive or normalising file system; refused",
+        "remove the entry from history (rewrite the commits that add it)",
+        commit=commit,
+        extra=(("policy_path", hit), ("kind", "git-dir")),
+    )
+    return replace(finding, severity=Severity.ERROR)
+
+
 def check_file(
     file: ChangedFile,
     policy: Policy,
@@ -86,7 +219,7 @@ def check_file(
     """A finding when `file` changes the policy; pyproject.toml only if its table changed."""
     hit = next((path for path in file.paths if is_policy_path(path, policy)), None)
     what = "agent-guard's policy"
-    if hit is None and PYPROJECT in file.paths:
+    if hit is None and any(folded(path) == PYPROJECT for path in file.paths):
         old = read_blob(file.old_oid) if file.old_oid and not file.is_submodule else None
         new = read_blob(file.new_oid) if file.new_oid and not file.is_submodule else None
         if _tool_table(old) == _tool_table(new):
@@ -115,7 +248,11 @@ class PolicyChangeCheck:
 
     def run(self, unit: FileUnit, context: Context) -> list[Finding]:
         read = context.objects.read_blob
-        found = check_file(unit.file, context.policy, context.settings, read, unit.commit)
+        found = git_dir_finding(unit.file, context.settings, unit.commit)
+        if found is None:
+            found = check_file(unit.file, context.policy, context.settings, read, unit.commit)
+        if found is None:
+            found = startup_file_finding(unit.file, context.settings, unit.commit)
         return [found] if found is not None else []
 
 

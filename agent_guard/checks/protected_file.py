@@ -12,6 +12,12 @@ own changes the database schema behind everyone's back; a rename or a deletion i
 change by another name, so they are flagged too. In a push, every commit is judged on its
 own: an approval belongs to a commit, and history keeps what a later commit reverts.
 
+A protected module is protected in every form `import` loads it from: protecting
+`app/models.py` also protects the package `app/models/` and everything in it, extension
+modules (`app/models.abi3.so`, `app/models.cpython-312-x86_64-linux-gnu.so`,
+`app/models.pyd`) and bytecode (`app/models.pyc`, `app/__pycache__/models.*.pyc`): each of
+them, added next to the protected file, is what `import app.models` would run instead.
+
 ## Example
 ```diff
 # app/models.py
@@ -76,13 +82,17 @@ def check_file(
             else f"{verb} {file.path}"
         )
         line = min(file.added_lines) if file.added_lines else 1
+        how = (
+            "which is protected"
+            if _same_name(hit, protected.pattern)
+            else "which Python would import in place of the module protected"
+        )
         finding = make_finding(
             settings,
             file.path,
             line,
             1,
-            f"this change {what}, which is protected by `{protected.pattern}`: "
-            "it needs an approver",
+            f"this change {what}, {how} by `{protected.pattern}`: it needs an approver",
             "ask an approver to review and approve this change, "
             "or solve the problem without touching the protected file",
             commit=commit,
@@ -91,3 +101,9 @@ def check_file(
         findings.append(replace(finding, rule=protected.rule or settings.rule))
         break
     return findings
+
+
+def _same_name(path: str, pattern: str) -> bool:
+    """True when `path` is the file the pattern names (not another form of its module)."""
+    name = pattern.rsplit("/", 1)[-1]
+    return any(char in name for char in "*?[") or path.rsplit("/", 1)[-1] == name

@@ -1,8 +1,8 @@
 """secret (AG301): a credential or secret committed to history.
 
 ## What it does
-Looks at every added line of every changed text file (not only Python), commit by commit,
-for three things:
+Looks at every added line of every changed text file (not only Python), and at every
+commit and annotated tag message, commit by commit, for three things:
 
 - known token formats: AWS access key ids (`AKIA…`, `ASIA…`) and the secret keys next to
   them, GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), GitLab (`glpat-`),
@@ -118,6 +118,10 @@ FIX = (
     "later commit deletes it. Load it at run time (environment, secret manager). Not a "
     "secret? Add `agent-guard: allow-secret <reason>` on the line."
 )
+MESSAGE_FIX = (
+    "Revoke and reissue it, then rewrite the message (`git commit --amend`, `git rebase -i`, "
+    "or delete and re-create the tag) before pushing: a message cannot be suppressed inline."
+)
 FILE_FIX = (
     "Do not commit this file: remove it from the change (`git rm --cached`), add it to "
     ".gitignore, and rotate what it holds if it was ever pushed. Commit a template such as "
@@ -206,8 +210,9 @@ def scan_blob(
     commit: str | None,
 ) -> list[Finding]:
     """Findings for the secrets on `added_lines` (1-based; None = every line) of one blob."""
-    if not settings.applies_to(path) or b"\0" in data:
-        return []
+    if (path and not settings.applies_to(path)) or b"\0" in data:
+        return []  # (an empty path is a commit or tag message: see `engine.content_unit`)
+    where = "the change" if path else "a commit or tag message"
     text = data.decode("utf-8", errors="replace")
     config = ScanConfig.from_settings(settings)
     # `source` is set here, masked: the engine fills it from the blob for other checks only,
@@ -219,8 +224,8 @@ def scan_blob(
                 path,
                 hit.line,
                 hit.column,
-                f"{hit.label} `{hit.masked}` in the change: rotate it, it may already be exposed",
-                FIX,
+                f"{hit.label} `{hit.masked}` in {where}: rotate it, it may already be exposed",
+                FIX if path else MESSAGE_FIX,
                 commit=commit,
                 extra=(
                     ("kind", hit.kind),
@@ -282,6 +287,8 @@ def scan_text(path: str, text: str, lines: Collection[int] | None, config: ScanC
         numbers = sorted(set(_candidate_lines(text)).intersection(lines))
     else:
         numbers = _candidates_among(rows, lines)
+    if lines is not None and "PRIVATE KEY" in text:
+        numbers = sorted({*numbers, *_key_headers_above(rows, lines)})
     hits: list[Hit] = []
     for number in numbers:
         if 1 <= number <= len(rows):
@@ -369,6 +376,26 @@ def _candidates_among(rows: Sequence[str], lines: Collection[int]) -> list[int]:
         ):
             numbers.append(number)
     return numbers
+
+
+def _key_headers_above(rows: Sequence[str], lines: Collection[int]) -> set[int]:
+    """The BEGIN lines of private keys whose body the change adds under an existing header.
+
+    A key split over two commits (the header first, its body later) is one key: the body
+    alone is base64 like any other, so the header above it is scanned again (its finding
+    needs key material after it, which the body now is).
+    """
+    headers: set[int] = set()
+    for number in lines:
+        body = rows[number - 1].strip() if 1 <= number <= len(rows) else ""
+        if not _rx().base64_line.fullmatch(body):
+            continue
+        for above in range(number - 1, max(0, number - 6), -1):
+            if "-----" in rows[above - 1]:  # the nearest armour: a BEGIN, or another key's END
+                if "PRIVATE KEY" in rows[above - 1] and "BEGIN" in rows[above - 1]:
+                    headers.add(above)
+                break
+    return headers
 
 
 def _lines_matching(text: str, regex: re.Pattern[str]) -> Iterator[int]:
@@ -593,10 +620,30 @@ def _accept_private_key(scanner: _LineScanner, match: re.Match[str], number: int
         if not row or ":" in row:
             continue  # blank line or armour header ("Proc-Type: 4,ENCRYPTED", "Version: x")
         body = _rx().base64_line.match(row)
-        if body and not _placeholder_token(row, scanner.config.placeholders):
+        if body and not _placeholder_key_body(row, scanner.config.placeholders):
             return body.group()
         return None
     return None
+
+
+def _placeholder_key_body(row: str, extra: tuple[str, ...]) -> bool:
+    """A key body line that is a placeholder (`MIIE...`, `xxxx`, `AAAAAAAA…`), not key material.
+
+    Not `_placeholder_token`: real key material is base64 of binary structures, full of
+    zero bytes (`AAAA`) and short repeats. ssh-keygen's default format starts with
+    `b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB`, which a token test takes for
+    a placeholder run; so only words and a tiny alphabet mark a placeholder here.
+    """
+    lowered = row.lower()
+    if any(word in lowered for word in (*_KEY_PLACEHOLDERS, *extra)):
+        return True
+    return len(set(row.rstrip("="))) < 10
+
+
+_KEY_PLACEHOLDERS = (
+    "example", "xxxx", "dummy", "placeholder", "sample", "redacted", "changeme", "your",
+    "fake", "...", "…", "<", ">",
+)  # fmt: skip
 
 
 def _accept_jwt(scanner: _LineScanner, match: re.Match[str], number: int) -> str | None:

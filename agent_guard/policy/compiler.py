@@ -11,6 +11,7 @@ in the policy as advisory.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -95,9 +96,7 @@ def compile_policy(
                 if not patterns:
                     notes.append(f"{rule.file}:{rule.line}: binds protected-file but names no file")
                 for pattern in patterns:
-                    protected.setdefault(
-                        pattern, ProtectedPath(pattern, compile_globs([pattern]), rule)
-                    )
+                    protected.setdefault(pattern, _protected_path(pattern, rule))
             if {"boundary", "llm-writes"} & set(rule.checks):
                 claims.extend((claim, rule) for claim in catalog.claims(rule.text))
         if candidates:
@@ -120,7 +119,7 @@ def compile_policy(
             )
         )
     for pattern in config.protected:
-        protected.setdefault(pattern, ProtectedPath(pattern, compile_globs([pattern]), None))
+        protected.setdefault(pattern, _protected_path(pattern, None))
 
     components = {
         name: Component(name, compile_globs(c.paths), c.modules)
@@ -415,3 +414,44 @@ def _settings(
             slug, severity, rules, compile_globs(include), compile_globs(exclude), options
         )
     return settings
+
+
+# -- protected patterns -------------------------------------------------------------------
+
+# What else Python imports as the module `X.models` besides `X/models.py` (importlib's
+# FileFinder: a package directory first, then extension modules, sources, bytecode).
+_EXTENSION_FORMS = (".so", ".*.so", ".pyd", ".*.pyd")
+_OTHER_FORMS = (".pyw", ".pyc", ".pyo")
+_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _protected_path(pattern: str, rule: Rule | None) -> ProtectedPath:
+    """The pattern, and every other form of the module it names (`module_forms`)."""
+    return ProtectedPath(pattern, compile_globs([pattern, *module_forms(pattern)]), rule)
+
+
+def module_forms(pattern: str) -> tuple[str, ...]:
+    """The globs of every file that `import` would load instead of the module `pattern` names.
+
+    Protecting `app/models.py` means protecting the module `app.models`: an added
+    `app/models/__init__.py` (a package wins over a module), `app/models.abi3.so` (an
+    extension wins over a source), `app/models.pyc` or `app/__pycache__/models.*.pyc` (an
+    unchecked-hash .pyc is loaded whatever the source says) would each run other code under
+    the same name. Only a pattern whose last part is a literal module name ending in `.py`
+    has forms: `app/*.py` names no module, and guessing would flag every package under app/.
+    """
+    if pattern.startswith("!") or not pattern.endswith(".py"):
+        return ()
+    folder, _, file = pattern.rpartition("/")
+    name = file[: -len(".py")]
+    if not _MODULE_NAME.fullmatch(name):
+        return ()
+    if not folder:
+        folder = "**"  # gitignore: a pattern with a slash is anchored, one without is not
+    base = f"{folder}/{name}"
+    return (
+        f"{base}/**",
+        *(base + suffix for suffix in (*_EXTENSION_FORMS, *_OTHER_FORMS)),
+        f"{folder}/__pycache__/{name}.*.pyc",
+        f"{folder}/__pycache__/{name}.*.pyo",
+    )

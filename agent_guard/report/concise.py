@@ -14,6 +14,7 @@ from typing import TextIO
 
 from agent_guard.model import Finding
 from agent_guard.report.escape import escape
+from agent_guard.report.limits import shown
 from agent_guard.verdict import Verdict
 
 
@@ -32,10 +33,13 @@ def line(finding: Finding) -> str:
 
 def write(verdict: Verdict, stream: TextIO, color: bool, *, verbose: bool = False) -> None:
     """A line per finding; suppressed ones are counted, and listed with `verbose`."""
-    for finding in verdict.findings:
+    listed = shown(verdict)
+    for finding in listed.findings:
         if finding.suppressed and not verbose:
             continue
         stream.write(line(finding) + "\n")
+    if listed.summary():
+        stream.write(f"{escape(listed.summary() or '')}\n")
     if verdict.note:
         stream.write(f"note: {escape(verdict.note)}\n")
     stream.write(verdict.summary() + "\n")

@@ -24,6 +24,7 @@ from typing import TextIO
 from agent_guard.model import Finding, Severity
 from agent_guard.report import location
 from agent_guard.report.escape import escape
+from agent_guard.report.limits import shown
 from agent_guard.verdict import Verdict
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ def _message(finding: Finding) -> str:
 
 
 def write(verdict: Verdict, stream: TextIO, color: bool) -> None:
-    for finding in verdict.findings:
+    listed = shown(verdict)
+    for finding in listed.findings:
         command = "notice" if finding.approved or finding.suppressed else _COMMAND[finding.severity]
         properties = ",".join(
             f"{key}={escape_property(value)}"
@@ -75,6 +77,8 @@ def write(verdict: Verdict, stream: TextIO, color: bool) -> None:
             )
         )
         stream.write(f"::{command} {properties}::{escape_data(_message(finding))}\n")
+    if listed.summary():
+        stream.write(f"::warning::{escape_data(listed.summary() or '')}\n")
     stream.write(f"agent-guard {verdict.summary()}\n")
     write_job_summary(verdict)
 

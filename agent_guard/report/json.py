@@ -2,8 +2,9 @@
 
 Kept fields: verdict, findings[].{check, code, severity, path, line, column, commit,
 message, fix, approved, rule{file, line, text}}, and (added) suppressed, suppression{reason,
-line, honoured}: a suppressed finding is listed, with `blocks` false. Others may be added,
-never removed.
+line, honoured}: a suppressed finding is listed, with `blocks` false; and (added) omitted{count,
+by_path}: the findings over the report's limits (`report.limits`), counted but not listed.
+Others may be added, never removed.
 Names that are not UTF-8 are given with `\\xNN` escapes for the bytes that are not.
 """
 
@@ -13,6 +14,7 @@ import json
 from typing import TextIO
 
 from agent_guard.model import Finding
+from agent_guard.report.limits import shown
 from agent_guard.verdict import Verdict
 
 
@@ -55,7 +57,8 @@ def finding_dict(finding: Finding) -> dict[str, object]:
 
 def report(verdict: Verdict) -> dict[str, object]:
     findings = []
-    for finding in verdict.findings:
+    listed = shown(verdict)
+    for finding in listed.findings:
         item = finding_dict(finding)
         item["blocks"] = verdict.blocks(finding)
         findings.append(item)
@@ -68,6 +71,8 @@ def report(verdict: Verdict) -> dict[str, object]:
         "approvers": list(verdict.approvers),
         "note": verdict.note,
         "findings": findings,
+        # (added) what the report left out (`report.limits`): the counts above include it
+        "omitted": {"count": listed.omitted, "by_path": listed.omitted_by_path},
     }
 
 

@@ -21,6 +21,7 @@ from agent_guard import HOMEPAGE, __version__
 from agent_guard.checks.registry import CHECKS
 from agent_guard.model import Finding, Severity
 from agent_guard.report import location
+from agent_guard.report.limits import shown
 from agent_guard.verdict import Verdict
 
 SCHEMA = (
@@ -109,6 +110,7 @@ def report(verdict: Verdict) -> dict[str, object]:
         }
         for info in CHECKS
     ]
+    listed = shown(verdict)
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -124,8 +126,11 @@ def report(verdict: Verdict) -> dict[str, object]:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(finding) for finding in verdict.findings],
-                "properties": {"verdict": "blocked" if verdict.blocked else "passed"},
+                "results": [_result(finding) for finding in listed.findings],
+                "properties": {
+                    "verdict": "blocked" if verdict.blocked else "passed",
+                    **({"omitted": listed.omitted} if listed.omitted else {}),
+                },
             }
         ],
     }

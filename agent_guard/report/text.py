@@ -21,6 +21,7 @@ from typing import TextIO
 
 from agent_guard.model import Finding, Severity
 from agent_guard.report.escape import escape
+from agent_guard.report.limits import shown
 from agent_guard.verdict import Verdict
 
 TRAILER = "Escalation-Approved-By: Name <email>"
@@ -46,7 +47,8 @@ def write(verdict: Verdict, stream: TextIO, color: bool, *, verbose: bool = Fals
     `verbose`, listed one line each with the reason their suppression gives."""
     style = _Style(color)
     suppressed: list[Finding] = []
-    for finding in verdict.findings:
+    listed = shown(verdict)
+    for finding in listed.findings:
         if finding.suppressed:
             suppressed.append(finding)
             continue
@@ -59,6 +61,8 @@ def write(verdict: Verdict, stream: TextIO, color: bool, *, verbose: bool = Fals
             reason = escape(finding.suppression.reason) or "(no reason given)"
             stream.write(f"  {where}  {finding.check} ({finding.code})  {reason}\n")
         stream.write("\n")
+    if listed.summary():
+        stream.write(f"{escape(listed.summary() or '')}\n")
     if verdict.note:
         stream.write(f"note: {escape(verdict.note)}\n")
     summary = verdict.summary()

@@ -86,8 +86,9 @@ def test_update_create_delete_tag_multi_ref(make_repo: Callable[..., GitRepo]) -
     with opened(server) as (repository, objects):
         changesets = push_changes(repository, objects, parse_pre_receive(stdin))
     by_ref = {cs.ref.ref: cs for cs in changesets if cs.ref}
-    # the tag points at c2, already judged with main: nothing new to check for it
-    assert set(by_ref) == {"refs/heads/main", "refs/heads/feature"}
+    # the tag points at c2, already judged with main: only its own message is new
+    assert set(by_ref) == {"refs/heads/main", "refs/heads/feature", "refs/tags/v1"}
+    assert by_ref["refs/tags/v1"].commits == () and by_ref["refs/tags/v1"].files == ()
     pushed = by_ref["refs/heads/main"]
     assert [c.commit.oid for c in pushed.commits] == [c1, c2]
     assert pushed.base == main and pushed.tree == c2

@@ -131,7 +131,7 @@ def test_a_5mb_generated_file_is_checked_in_bounded_time(repo: GitRepo) -> None:
 
 
 def test_a_file_over_the_size_limit_is_reported_not_skipped(repo: GitRepo) -> None:
-    """Blobs over 8 MB are never held in memory; a Python one is a `syntax-error` finding.
+    """Blobs over 8 MB are never held in memory; a Python one is a `syntax-error` escalation.
 
     Padding a file past 8 MB must not hide its code from the checks silently (see
     docs/security.md, "Bounded work"); `-v` says why too.
@@ -144,7 +144,11 @@ def test_a_file_over_the_size_limit_is_reported_not_skipped(repo: GitRepo) -> No
     assert result.returncode == 1, result.stderr.decode()
     report = json.loads(result.stdout)
     found = [f for f in report["findings"] if f["path"] == "app/huge.py"]
-    assert [(f["check"], f["message"]) for f in found] == [
-        ("syntax-error", "too large to check (8.6 MB > 8 MB)")
+    assert [(f["check"], f["severity"], f["message"]) for f in found] == [
+        (
+            "syntax-error",
+            "escalate",
+            "too large to check: needs an approver (8.6 MB > 8 MB; no code check read it)",
+        )
     ]
     assert b"app/huge.py: too large to check" in result.stderr, result.stderr.decode()

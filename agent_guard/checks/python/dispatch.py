@@ -298,14 +298,25 @@ def _unparsable(path: str, error: SourceError, policy: Policy) -> list[Finding]:
 
 
 def too_large(path: str, size: int, limit: int, policy: Policy) -> BlobResult:
-    """A Python file over the size limit is reported, so padding cannot hide code unseen."""
+    """A Python file over the size limit needs an approver: no code check has read it.
+
+    An escalation, not a warning: padding a file past the limit would otherwise carry any
+    code (a print(), a forbidden import) past every check with a warning that does not
+    block. Its secrets are still scanned (the content unit streams large blobs).
+    """
     settings = policy.enabled("syntax-error")
     if settings is None or not settings.applies_to(path):
         return BlobResult((), None, False)
-    message = f"too large to check ({size / 2**20:.1f} MB > {limit / 2**20:g} MB)"
-    fix = "split the file, or move data out of Python source; no check can read it as it is"
+    message = (
+        f"too large to check: needs an approver ({size / 2**20:.1f} MB > "
+        f"{limit / 2**20:g} MB; no code check read it)"
+    )
+    fix = (
+        "split the file, or move data out of Python source; or ask an approver to review "
+        "it and approve this change"
+    )
     finding = make_finding(settings, path, 1, 1, message, fix)
-    return BlobResult((replace(finding, file_level=True),), None, False)
+    return BlobResult((replace(finding, file_level=True, severity=Severity.ESCALATE),), None, False)
 
 
 def _too_deep(walk: Walk, policy: Policy) -> None:
