@@ -209,6 +209,10 @@ def diff(request: DiffRequest, cwd: Path | str = ".") -> Verdict:
         changesets = changes_for(repo, objects, request.target)
         policy = load(repo, config=request.config, rules=request.rules, objects=objects)
         policy = request.selection.narrow(policy)
+        if not policy.rule_files:
+            from agent_guard.policy.load import NO_RULE_FILE
+
+            log.warning(NO_RULE_FILE)
         options = EngineOptions(all_lines=request.all_lines, cache_dir=repo.cache_dir)
         approvals = range_approvals(
             repo, objects, changesets, policy, verify_signatures=request.verify_signatures

@@ -33,6 +33,7 @@ from agent_guard.changes.model import ChangedFile
 from agent_guard.checks.base import Context, FileUnit, Unit, make_finding
 from agent_guard.checks.options import Option
 from agent_guard.model import Finding
+from agent_guard.policy.load import is_rule_file_path
 from agent_guard.policy.model import CheckSettings, Policy
 
 OPTIONS: tuple[Option[object], ...] = ()
@@ -40,9 +41,6 @@ OPTIONS: tuple[Option[object], ...] = ()
 CONFIG_FILES = (".agent-guard.yaml", ".agent-guard.yml", ".pre-commit-config.yaml")
 POLICY_DIR = ".agent-guard/"
 PYPROJECT = "pyproject.toml"
-# Where rule files live by default; a new rule file there changes the policy too.
-RULE_DIRS = (".cursor/rules/", ".github/instructions/")
-RULE_FILES = ("AGENTS.md", ".cursorrules")
 
 BlobReader = Callable[[str], bytes]
 
@@ -51,9 +49,9 @@ def is_policy_path(path: str, policy: Policy) -> bool:
     """True for a file that is (or would become) part of the policy; pyproject.toml aside."""
     if path == PYPROJECT:
         return False  # only its [tool.agent-guard] table is policy: see check_file
-    if path in CONFIG_FILES or path in RULE_FILES or path.startswith(POLICY_DIR):
+    if path in CONFIG_FILES or path.startswith(POLICY_DIR):
         return True
-    if path.startswith(RULE_DIRS) and path.endswith((".mdc", ".md")):
+    if is_rule_file_path(path):  # a new rule file wherever discovery would read it
         return True
     if path == policy.config_path or any(rule_file.path == path for rule_file in policy.rule_files):
         return True

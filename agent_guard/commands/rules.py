@@ -16,8 +16,14 @@ import click
 from agent_guard import __version__
 from agent_guard.checks.registry import BY_SLUG
 from agent_guard.model import Rule
-from agent_guard.policy.load import find_root, load_policy
-from agent_guard.policy.model import Policy
+from agent_guard.policy.load import (
+    DEFAULT_RULE_PATTERNS,
+    NO_RULE_FILE,
+    WorkTreeSource,
+    find_root,
+    load_policy,
+)
+from agent_guard.policy.model import Binding, Policy
 
 INDENT = "      "
 
@@ -44,27 +50,84 @@ INDENT = "      "
     type=click.Path(path_type=Path, dir_okay=False),
     help="A rule file to read instead of discovering them (repeatable).",
 )
+@click.option(
+    "--explain",
+    is_flag=True,
+    default=False,
+    help="Say for each rule why it mapped (force, action, targets, scope) or why it did not.",
+)
 def command(
-    files: tuple[Path, ...], fmt: str, config: Path | None, rule_paths: tuple[Path, ...]
+    files: tuple[Path, ...],
+    fmt: str,
+    config: Path | None,
+    rule_paths: tuple[Path, ...],
+    explain: bool,
 ) -> None:
     """Show the compiled policy: every rule, its severity and the checks enforcing it.
 
     FILES are rule files to read instead of the discovered ones (same as --rules).
     """
     explicit = [*rule_paths, *files]
-    policy = load_policy(find_root(Path.cwd()), config=config, rules=explicit or None)
+    root = find_root(Path.cwd())
+    policy = load_policy(root, config=config, rules=explicit or None)
+    unread = list(policy.unread)
+    if not explicit:  # known rule files that `rules:` in the config leaves out
+        read = {f.path for f in policy.rule_files} | {name for name, _ in unread}
+        unread.extend(
+            (name, "not matched by `rules:` in the config")
+            for name in WorkTreeSource(root).paths(DEFAULT_RULE_PATTERNS)
+            if name not in read
+        )
     if fmt == "json":
-        click.echo(json.dumps(policy_document(policy), indent=2, default=str))
+        document = policy_document(policy, explain=explain)
+        document["unread"] = [{"path": name, "why": why} for name, why in unread]
+        click.echo(json.dumps(document, indent=2, default=str))
     else:
-        click.echo(render_text(policy), nl=False)
+        click.echo(render_text(policy, explain=explain, unread=unread), nl=False)
+    if not policy.rule_files:
+        click.echo(f"agent-guard: warning: {NO_RULE_FILE}", err=True)
 
 
 def _where(rule: Rule | None) -> dict[str, object] | None:
     return None if rule is None else {"file": rule.file, "line": rule.line, "text": rule.text}
 
 
-def policy_document(policy: Policy) -> dict[str, object]:
+def _bindings_of(policy: Policy) -> dict[tuple[str, int, str], list[Binding]]:
+    found: dict[tuple[str, int, str], list[Binding]] = {}
+    for binding in policy.bindings:
+        rule = binding.rule
+        found.setdefault((rule.file, rule.line, rule.text), []).append(binding)
+    return found
+
+
+def _binding_document(binding: Binding) -> dict[str, object]:
+    params: dict[str, object] = {key: list(values) for key, values in binding.params}
+    if binding.include:
+        params["include"] = list(binding.include.patterns)
+    if binding.exclude:
+        params["exclude"] = list(binding.exclude.patterns)
+    return {"check": binding.check, "params": params, "severity": binding.severity.value}
+
+
+def policy_document(policy: Policy, *, explain: bool = False) -> dict[str, object]:
     """The policy as JSON-ready data (the shape of `agent-guard rules --format json`)."""
+    bindings = _bindings_of(policy)
+    explanations = dict(zip(policy.rules, policy.explanations, strict=False))
+    rules: list[dict[str, object]] = []
+    for r in policy.rules:
+        entry: dict[str, object] = {
+            "file": r.file,
+            "line": r.line,
+            "tag_path": r.tag_path,
+            "text": r.text,
+            "severity": r.severity.value,
+            "checks": list(r.checks),
+            "bindings": [_binding_document(b) for b in bindings.get((r.file, r.line, r.text), [])],
+        }
+        if explain:
+            entry["explain"] = explanations.get(r, "")
+        rules.append(entry)
+    warnings = [NO_RULE_FILE] if not policy.rule_files else []
     return {
         "version": __version__,
         "config": policy.config_path,
@@ -72,17 +135,7 @@ def policy_document(policy: Policy) -> dict[str, object]:
             {"path": f.path, "front_matter": dict(f.front_matter), "globs": list(f.globs.patterns)}
             for f in policy.rule_files
         ],
-        "rules": [
-            {
-                "file": r.file,
-                "line": r.line,
-                "tag_path": r.tag_path,
-                "text": r.text,
-                "severity": r.severity.value,
-                "checks": list(r.checks),
-            }
-            for r in policy.rules
-        ],
+        "rules": rules,
         "checks": [
             {
                 "slug": s.slug,
@@ -111,22 +164,26 @@ def policy_document(policy: Policy) -> dict[str, object]:
             "pusher_env": list(policy.escalation.pusher_env),
         },
         "notes": list(policy.notes),
+        "warnings": warnings,
     }
 
 
-def render_text(policy: Policy) -> str:
+def render_text(
+    policy: Policy, *, explain: bool = False, unread: list[tuple[str, str]] | None = None
+) -> str:
     """The policy for a reader: rules first (what the team wrote), then what runs."""
     lines: list[str] = []
     add = lines.append
     rules = policy.rules
     if not policy.rule_files:
-        add(
-            "No rule files found (looked for .cursor/rules/**/*.mdc, "
-            ".github/instructions/**/*.instructions.md, AGENTS.md)."
-        )
+        add(f"WARNING: {NO_RULE_FILE}.")
     for rule_file in policy.rule_files:
         scope = ", ".join(rule_file.globs.patterns) or "all files"
         add(f"Rule file {rule_file.path} (governs {scope})")
+    for name, why in unread if unread is not None else policy.unread:
+        add(f"Not read: {name} ({why})")
+    bindings = _bindings_of(policy)
+    explanations = dict(zip(policy.rules, policy.explanations, strict=False))
     enforced = sum(1 for rule in rules if not rule.advisory)
     add("")
     add(f"Rules: {len(rules)} ({enforced} enforced, {len(rules) - enforced} advisory)")
@@ -135,6 +192,13 @@ def render_text(policy: Policy) -> str:
         add(f"  {rule.file}:{rule.line}  {rule.tag_path}")
         add(f"{INDENT}{rule.severity.value}: {checks}" if rule.checks else f"{INDENT}advisory")
         add(textwrap.fill(rule.text, 100, initial_indent=INDENT, subsequent_indent=INDENT))
+        for binding in bindings.get((rule.file, rule.line, rule.text), []):
+            params = "; ".join(f"{k}: {', '.join(v)}" for k, v in binding.params)
+            if params:
+                add(f"{INDENT}  {binding.check} <- {params}")
+        if explain and explanations.get(rule):
+            why = "why: " + explanations[rule]
+            add(textwrap.fill(why, 100, initial_indent=INDENT, subsequent_indent=INDENT + "  "))
     add("")
     add("Checks")
     for settings in policy.checks.values():

@@ -8,15 +8,18 @@ that one), unless the config sets it. Rules that bind nothing stay in the policy
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from agent_guard.checks.registry import CHECKS
-from agent_guard.globs import compile_globs
-from agent_guard.model import Rule
-from agent_guard.policy import catalog
+from agent_guard.checks.registry import BY_SLUG, CHECKS
+from agent_guard.globs import GlobSet, compile_globs
+from agent_guard.model import Rule, Severity
+from agent_guard.policy import binders, catalog, grammar
 from agent_guard.policy.config import Config
 from agent_guard.policy.model import (
+    Binding,
     Boundary,
     CheckSettings,
     Component,
@@ -65,25 +68,50 @@ def compile_policy(
     protected: dict[str, ProtectedPath] = {}
     claims: list[tuple[catalog.Claim, Rule]] = []
     rule_files: list[RuleFile] = []
+    bindings: list[Binding] = []
+    explanations: list[str] = []
     for parsed in files:
-        scope = parsed.front_matter.globs
+        scope = file_scope(parsed.path, parsed.front_matter.globs)
+        notes.extend(f"{parsed.path}: {problem}" for problem in parsed.front_matter.problems)
         rules: list[Rule] = []
+        candidates = foreign = 0
         for raw in parsed.rules:
-            rule = _read(raw, config)
+            rule, rule_bindings, why = _read(raw, config, scope)
             rules.append(rule)
+            bindings.extend(rule_bindings)
+            explanations.append(why)
+            candidates += why.startswith(CANDIDATE)
+            foreign += why.startswith(FOREIGN)
             for slug in rule.checks:
                 entry = bound.setdefault(slug, _Bound())
                 entry.rules.append(rule)
                 entry.scopes.append(scope)
-            if "protected-file" in rule.checks:
-                if not catalog.path_patterns(rule.text):
+            for binding in rule_bindings:
+                if binding.check != "protected-file":
+                    continue
+                patterns = binding.param("paths")
+                if not patterns:
                     notes.append(f"{rule.file}:{rule.line}: binds protected-file but names no file")
-                for pattern in catalog.path_patterns(rule.text):
+                for pattern in patterns:
                     protected.setdefault(
                         pattern, ProtectedPath(pattern, compile_globs([pattern]), rule)
                     )
             if {"boundary", "llm-writes"} & set(rule.checks):
                 claims.extend((claim, rule) for claim in catalog.claims(rule.text))
+        if candidates:
+            notes.append(
+                f"{parsed.path}: {candidates} sentence(s) look enforceable but stay advisory "
+                "(see `agent-guard rules --explain`)"
+            )
+        if foreign:
+            notes.append(
+                f"{parsed.path}: {foreign} sentence(s) are in a language agent-guard does not "
+                "read (only English is understood); they stay advisory"
+            )
+        if parsed.rules and not any(rule.checks for rule in rules):
+            notes.append(f"{parsed.path}: no rule of this file is enforced (all advisory)")
+        if not parsed.rules:
+            notes.append(f"{parsed.path}: compiles to no rule (nothing is read from it)")
         rule_files.append(
             RuleFile(
                 parsed.path, dict(parsed.front_matter.data), compile_globs(scope), tuple(rules)
@@ -148,17 +176,167 @@ def compile_policy(
         boundaries=tuple(boundaries.values()),
         escalation=escalation,
         notes=tuple(dict.fromkeys(notes)),
+        bindings=tuple(bindings),
+        explanations=tuple(explanations),
     )
 
 
-def _read(raw: RawRule, config: Config) -> Rule:
-    """The rule with its checks (catalog < check= attribute < config bindings) and severity."""
-    checks = catalog.recognise(raw.text) if raw.explicit is None else raw.explicit
+NESTED_NAMES = ("AGENTS.md", "CLAUDE.md", "GEMINI.md")
+STRENGTH_ORDER = ("warn", "block", "escalate")
+
+
+def split_sentences(text: str) -> list[str]:
+    """A rule's sentences (a bullet may hold several), each read on its own."""
+    from agent_guard.policy.rulefile import _sentences
+
+    return [sentence for _, sentence in _sentences([(1, text)])] or [text]
+
+
+def _merge(
+    found: list[tuple[str, dict[str, tuple[str, ...]]]],
+    pairs: list[tuple[str, dict[str, tuple[str, ...]]]],
+) -> list[tuple[str, dict[str, tuple[str, ...]]]]:
+    """One binding per check; the parameters of its sentences put together."""
+    merged = {slug: dict(params) for slug, params in found}
+    for slug, params in pairs:
+        into = merged.setdefault(slug, {})
+        for key, values in params.items():
+            into[key] = tuple(dict.fromkeys((*into.get(key, ()), *values)))
+    return list(merged.items())
+
+
+STRENGTH = {"block": Severity.ERROR, "warn": Severity.WARNING, "escalate": Severity.ESCALATE}
+
+
+def file_scope(path: str, globs: Sequence[str]) -> tuple[str, ...]:
+    """The files a rule file governs: its globs, under its folder when it is nested.
+
+    A nested AGENTS.md / CLAUDE.md / GEMINI.md governs its folder, as the agents read them;
+    a nested `.cursor/rules` folder's globs are relative to the folder that holds it.
+    """
+    folder = ""
+    head, _, name = path.rpartition("/")
+    if name in NESTED_NAMES and head:
+        folder = head + "/"
+    elif "/.cursor/rules/" in "/" + path and not path.startswith(".cursor/"):
+        folder = path.split(".cursor/rules/", maxsplit=1)[0]
+    if not folder:
+        return tuple(globs)
+    if not globs:
+        return (folder + "**",)
+    return tuple(folder + g.lstrip("/") for g in globs)
+
+
+def default_severity(slug: str) -> Severity:
+    """A check's default severity; checks still without a module have theirs in binders."""
+    info = BY_SLUG.get(slug)
+    if info is not None:
+        return info.default_severity
+    return Severity(binders.NEW_CHECKS.get(slug, "warning"))
+
+
+CANDIDATE = "looks enforceable"
+FOREIGN = "not understood"
+
+
+def _why(readings: Sequence[grammar.Reading], raw: RawRule, bound: bool) -> str:
+    """Why a rule mapped as it did (force, action, targets, scope) or why it did not."""
+    read = " | ".join(reading.explain() for reading in readings)
+    if raw.explicit is not None:
+        return f"bound explicitly ({', '.join(raw.explicit) or 'advisory'}); read as: {read}"
+    if bound:
+        return read
+    if any(not reading.language_understood for reading in readings):
+        return f"{FOREIGN}: only English rule sentences are read; advisory"
+    forces = {reading.force for reading in readings}
+    if forces <= {"permission", "none"}:
+        what = "permits something" if "permission" in forces else "states no force"
+        return f"advisory: the sentence {what} ({read})"
+    named = [t for reading in readings for t in (*reading.avoided, *reading.paths)]
+    if named:
+        return (
+            f"{CANDIDATE} ({read}), but no check is sure of it: bind it with "
+            "`<!-- check: SLUG -->` or the config's `bindings`"
+        )
+    return f"advisory: names nothing a check can verify ({read})"
+
+
+def _read(
+    raw: RawRule, config: Config, scope: Sequence[str] = ()
+) -> tuple[Rule, list[Binding], str]:
+    """The rule with its checks (grammar < check= attribute < config bindings), severity
+    and bindings (the parameters each check gets from the sentence)."""
+    readings = [
+        grammar.read(sentence, raw.context, raw.tag_path, tuple(scope))
+        for sentence in split_sentences(raw.text)
+    ]
+    heading = grammar.last_heading(raw.tag_path)
+    context = f"{heading} / {raw.context}" if heading and raw.context else heading or raw.context
+    found: list[tuple[str, dict[str, tuple[str, ...]]]] = []
+    strengths: list[str] = []
+    if raw.explicit is None:
+        for reading in readings:
+            pairs = binders.bind(reading, context)
+            if pairs and reading.strength:
+                strengths.append(reading.strength)
+            found = _merge(found, pairs)
+    else:
+        found = [(slug, {}) for slug in raw.explicit]
+    reading = readings[0] if readings else grammar.read(raw.text)
+    if strengths:
+        reading = dataclasses.replace(reading, strength=max(strengths, key=STRENGTH_ORDER.index))
     for binding in config.bindings:
         if binding.matches(raw.tag_path, raw.text):
-            checks = binding.checks
-    severity = catalog.rule_severity(raw.text, raw.tag_path, checks)
-    return Rule(raw.file, raw.line, raw.tag_path, raw.text, severity, checks)
+            found = [(slug, {}) for slug in binding.checks]
+    checks = tuple(dict.fromkeys(slug for slug, _ in found))
+    if not checks:
+        severity = Severity.ADVISORY
+    elif reading.strength in STRENGTH and raw.explicit is None:
+        severity = STRENGTH[reading.strength]
+    elif raw.explicit is not None or config.bindings:
+        severity = catalog.wording_severity(raw.text, raw.tag_path) or max(
+            (default_severity(slug) for slug in checks), key=lambda s: s.rank
+        )
+    else:
+        severity = max((default_severity(slug) for slug in checks), key=lambda s: s.rank)
+    rule = Rule(raw.file, raw.line, raw.tag_path, raw.text, severity, checks)
+    made: list[Binding] = []
+    for slug, given in found:
+        params = given
+        if slug == "protected-file" and "paths" not in params and raw.explicit is not None:
+            params = {"paths": catalog.path_patterns(raw.text)}
+        if params.get("paths") == ("{file}",):
+            params = {**params, "paths": (raw.file,)}
+        family = BY_SLUG[slug].family if slug in BY_SLUG else "python"
+        include = tuple(params.get("include", ()))
+        if (
+            not include
+            and family not in UNSCOPED_FAMILIES
+            and slug
+            not in (
+                "commit-message",
+                "branch-protection",
+            )
+        ):
+            include = tuple(scope)
+        extra = {k: v for k, v in params.items() if k not in ("include", "exclude")}
+        made.append(
+            Binding(
+                rule,
+                slug,
+                severity,
+                tuple(sorted((k, tuple(v)) for k, v in extra.items())),
+                _globs(include),
+                _globs(tuple(params.get("exclude", ()))),
+            )
+        )
+    return rule, made, _why(readings, raw, bool(found))
+
+
+@lru_cache(maxsize=1024)
+def _globs(patterns: tuple[str, ...]) -> GlobSet:
+    """Compiled once per distinct scope: most bindings of a file share their file's globs."""
+    return compile_globs(patterns)
 
 
 def _top_rule(entry: _Bound | None) -> Rule | None:

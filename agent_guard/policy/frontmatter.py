@@ -35,6 +35,8 @@ class FrontMatter:
     key_lines: dict[str, int] = field(default_factory=dict)
     body_offset: int = 0
     body_line: int = 1
+    # What is wrong but not fatal (a key written twice), each "line N: ...".
+    problems: tuple[str, ...] = ()
 
     @property
     def globs(self) -> tuple[str, ...]:
@@ -61,6 +63,12 @@ def parse_front_matter(text: str, path: str) -> FrontMatter:
     except RecursionError:  # `[[[[...` thousands deep: PyYAML's composer recurses per level
         raise UsageError("front matter is nested too deeply", path, 2, 1) from None
     raw, key_lines = _read_lines(block, path, strict=data is None)
+    problems = tuple(_duplicates(block))
+    for key in GLOB_KEYS:
+        if key in raw:
+            _check_glob_value(
+                data.get(key) if data is not None else None, raw[key], path, key_lines[key], key
+            )
     if data is None:
         data = dict(raw)
     for key in GLOB_KEYS:
@@ -69,7 +77,46 @@ def parse_front_matter(text: str, path: str) -> FrontMatter:
     if "alwaysApply" in raw:
         data["alwaysApply"] = _boolean(raw["alwaysApply"], path, key_lines["alwaysApply"])
     offset = sum(len(line) for line in lines[: end + 1])
-    return FrontMatter(data, key_lines, offset, end + 2)
+    return FrontMatter(data, key_lines, offset, end + 2, problems)
+
+
+def _duplicates(block: list[str]) -> list[str]:
+    """Keys written twice: which one counts is a guess, so say so (line of the second)."""
+    seen: dict[str, int] = {}
+    found: list[str] = []
+    for index, line in enumerate(block):
+        pair = KEY_VALUE.match(line)
+        if pair is None:
+            continue
+        key, number = pair["key"], index + 2
+        if key in seen:
+            found.append(f"line {number}: front matter key {key!r} repeats line {seen[key]}")
+        seen.setdefault(key, number)
+    return found
+
+
+def _check_glob_value(loaded: object, raw: object, path: str, line: int, key: str) -> None:
+    """A value that cannot mean a file pattern is an error at its line, never a pattern
+    that silently matches nothing: a number, a mapping, or a tab that glued the next key on."""
+    text = raw if isinstance(raw, str) else ""
+    if "\t" in text and re.search(r"\t+[A-Za-z_][\w.-]*[ \t]*:", text):
+        message = f"front matter: a tab joins another key to {key} (put each key on its own line)"
+        raise UsageError(message, path, line, 1)
+    if isinstance(loaded, dict) or text.strip().startswith("{"):
+        raise UsageError(
+            f"front matter: {key} must be a pattern or a list, not a mapping", path, line, 1
+        )
+    values = loaded if isinstance(loaded, list) else [loaded if loaded is not None else text]
+    for value in values:
+        if isinstance(value, bool | int | float) or re.fullmatch(
+            r"[ \t]*[-+]?\d+(?:\.\d+)?[ \t]*", str(value)
+        ):
+            message = f"front matter: {key} must be a file pattern, got {value!r}"
+            raise UsageError(message, path, line, 1)
+        if isinstance(value, dict):
+            raise UsageError(
+                f"front matter: {key} must be a pattern or a list, not a mapping", path, line, 1
+            )
 
 
 def _yaml_or_none(block: str) -> dict[str, object] | None:

@@ -33,14 +33,33 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Every rule-file format agents read, root and nested (see docs/rules.md, "Discovery").
+# Nested AGENTS.md / CLAUDE.md / GEMINI.md and nested `.cursor/rules` govern their folder.
 DEFAULT_RULE_PATTERNS: tuple[str, ...] = (
-    ".cursor/rules/**/*.mdc",
+    "**/.cursor/rules/**/*.mdc",
+    "**/.cursor/rules/**/*.md",
+    ".cursorrules",
+    "**/AGENTS.md",
+    "**/CLAUDE.md",
+    "**/GEMINI.md",
+    ".github/copilot-instructions.md",
     ".github/instructions/**/*.instructions.md",
-    "AGENTS.md",
+    ".windsurfrules",
+    ".windsurf/rules/**/*.md",
+    ".clinerules",
+    ".clinerules/**/*.md",
 )
+NO_RULE_FILE = (
+    "no rule file found (AGENTS.md, CLAUDE.md, GEMINI.md, .cursor/rules/, .cursorrules, "
+    ".github/copilot-instructions.md, .github/instructions/, .windsurfrules, .windsurf/rules/, "
+    ".clinerules): nothing your rules say is enforced, only the always-on checks run "
+    "(syntax-error, policy-change, suppression-reason)"
+)
+# The file names whose nested copies scope to their own folder, as the agents read them.
+NESTED_NAMES = ("AGENTS.md", "CLAUDE.md", "GEMINI.md")
 CONFIG_FILE = ".agent-guard.yaml"
 PYPROJECT = "pyproject.toml"
-CACHE_FORMAT = 2  # bump when the pickled shape changes (2: Policy.fingerprint)
+CACHE_FORMAT = 3  # bump when the pickled shape changes (3: bindings, unread files)
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 
 
@@ -75,19 +94,51 @@ class WorkTreeSource:
             raise UsageError(f"cannot read: {error.strerror or error}", path) from None
 
     def paths(self, patterns: Sequence[str]) -> list[str]:
+        """One walk per distinct starting folder (a single walk for all `**/...` patterns)."""
         found: set[str] = set()
+        starts: dict[str, list[str]] = {}
         for pattern in patterns:
             base = _literal_prefix(pattern)
-            start = self.root / base if base else self.root
-            if start.is_file():
-                found.add(base)
+            if (self.root / base).is_file() if base else False:
+                if matches_pattern(pattern, base) or base == pattern.lstrip("/"):
+                    found.add(base)
                 continue
+            starts.setdefault(base, []).append(pattern)
+        for base, group in starts.items():
+            start = self.root / base if base else self.root
             for folder, dirs, files in os.walk(start):
                 dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
                 relative = Path(folder).relative_to(self.root).as_posix()
                 prefix = "" if relative == "." else relative + "/"
-                found.update(prefix + f for f in files if matches_pattern(pattern, prefix + f))
+                found.update(
+                    prefix + f for f in files if any(matches_pattern(p, prefix + f) for p in group)
+                )
         return sorted(found)
+
+    def link_problem(self, path: str) -> str | None:
+        """Why a symbolic-link rule file cannot be read (dangling, or leaves the repository)."""
+        full = self.root / path
+        if not full.is_symlink():
+            return None
+        try:
+            target = full.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "a dangling symbolic link"
+        try:
+            target.relative_to(self.root.resolve())
+        except ValueError:
+            return "a symbolic link to a path outside the repository"
+        return None
+
+    def same_file(self, path: str) -> str | None:
+        """The repository-relative path a symbolic link resolves to (None: not a link)."""
+        full = self.root / path
+        if not full.is_symlink():
+            return None
+        try:
+            return full.resolve(strict=True).relative_to(self.root.resolve()).as_posix()
+        except (OSError, RuntimeError, ValueError):
+            return None
 
 
 def matches_pattern(pattern: str, path: str) -> bool:
@@ -160,8 +211,10 @@ def load_policy(
 
     entry = _read_cache(cache_file) if cache_file else None
     if entry is not None:
-        files = explicit if explicit is not None else _rule_files(source, entry.patterns or ())
-        key = _full_key(head, files)
+        files, skipped = (
+            (explicit, []) if explicit is not None else discover(source, entry.patterns or ())
+        )
+        key = _full_key(head, files, skipped)
         if key == entry.key:
             log.debug("policy from cache %s", cache_file)
             if entry.policy.fingerprint != key:
@@ -170,13 +223,15 @@ def load_policy(
 
     parsed_config = _parse_config(config_input)
     patterns = None if explicit is not None else (parsed_config.rules or DEFAULT_RULE_PATTERNS)
-    files = explicit if explicit is not None else _rule_files(source, patterns or ())
+    files, skipped = (explicit, []) if explicit is not None else discover(source, patterns or ())
     if patterns is not None and parsed_config.rules is not None and not files:
         wanted = ", ".join(parsed_config.rules)
         raise UsageError(f"no rule file matches rules: {wanted}", config_input.name)
-    key = _full_key(head, files)
+    key = _full_key(head, files, skipped)
     policy = dataclasses.replace(
-        compile_files(parsed_config, files, patterns or ()), fingerprint=key
+        compile_files(parsed_config, files, patterns or ()),
+        fingerprint=key,
+        unread=tuple(skipped),
     )
     if cache_file is not None:
         _write_cache(cache_file, _CacheEntry(CACHE_FORMAT, patterns, key, policy))
@@ -234,12 +289,50 @@ def _explicit_rule_file(root: Path, path: Path) -> tuple[str, bytes]:
 
 
 def _rule_files(source: PolicySource, patterns: Sequence[str]) -> list[tuple[str, bytes]]:
+    return discover(source, patterns)[0]
+
+
+def discover(
+    source: PolicySource, patterns: Sequence[str]
+) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
+    """The rule files matching `patterns` (name, bytes), and those found but not read (why).
+
+    A symbolic link to another rule file is read once (under the target's name); a dangling
+    link is listed as not read; a link that leaves the repository is an error, because a rule
+    file must not be governed by anything outside the repository.
+    """
     files: list[tuple[str, bytes]] = []
-    for name in source.paths(patterns):
+    skipped: list[tuple[str, str]] = []
+    names = source.paths(patterns)
+    listed = set(names)
+    for name in names:
+        link_problem = getattr(source, "link_problem", None)
+        problem = link_problem(name) if link_problem is not None else None
+        if problem is not None and "outside" in problem:
+            raise UsageError(f"rule file is {problem}", name)
+        if problem is not None:
+            skipped.append((name, problem))
+            continue
+        same_file = getattr(source, "same_file", None)
+        target = same_file(name) if same_file is not None else None
+        if target is not None and target != name and target in listed:
+            skipped.append((name, f"a symbolic link to {target}, read once as {target}"))
+            continue
         data = source.read(name)
-        if data is not None:
-            files.append((name, data))
-    return files
+        if data is None:
+            skipped.append((name, "could not be read"))
+            continue
+        files.append((name, data))
+    return files, skipped
+
+
+def is_rule_file_path(path: str, patterns: Sequence[str] = DEFAULT_RULE_PATTERNS) -> bool:
+    """Whether repository-relative `path` is a rule file by discovery (stdlib only).
+
+    The one answer to "is this a rule file?": `policy-change` asks it of every changed path,
+    so a new rule file anywhere discovery would read it is a change to the policy.
+    """
+    return any(matches_pattern(pattern, path) for pattern in patterns)
 
 
 def _display(root: Path, path: Path) -> str:
@@ -250,10 +343,16 @@ def _display(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _full_key(head: hashlib._Hash, files: Sequence[tuple[str, bytes]]) -> str:
+def _full_key(
+    head: hashlib._Hash,
+    files: Sequence[tuple[str, bytes]],
+    skipped: Sequence[tuple[str, str]] = (),
+) -> str:
     digest = head.copy()
     for name, data in files:
         digest.update(b"\0file\0" + name.encode() + b"\0" + hashlib.sha256(data).digest())
+    for name, why in skipped:
+        digest.update(b"\0skip\0" + name.encode() + b"\0" + why.encode())
     return digest.hexdigest()
 
 

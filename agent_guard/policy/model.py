@@ -83,6 +83,34 @@ class EscalationSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Binding:
+    """One rule asking one check for something specific: the paths it protects, the constructs
+    it bans, the boundary it draws, the trailer it requires.
+
+    `params` are (name, values) pairs, values always a tuple of strings, so a binding is
+    hashable and pickles small. `include`/`exclude` are the files it applies to (empty
+    include: every file), from the rule file's globs, its heading and the sentence ("in
+    tests", "outside tests", "in `app/routers/`"). A check module reads its bindings with
+    `Policy.bindings_for(slug)`; see docs/rules.md for each check's parameters.
+    """
+
+    rule: Rule
+    check: str
+    severity: Severity
+    params: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    include: GlobSet = field(default_factory=GlobSet)
+    exclude: GlobSet = field(default_factory=GlobSet)
+
+    def param(self, name: str) -> tuple[str, ...]:
+        return next((values for key, values in self.params if key == name), ())
+
+    def applies_to(self, path: str) -> bool:
+        if self.include and not self.include.matches(path):
+            return False
+        return not self.exclude.matches(path)
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     """Everything the engine needs to judge a change, and nothing it does not."""
 
@@ -101,6 +129,12 @@ class Policy:
     # rule files), set by `load_policy`: per-blob results cached on disk are keyed by it.
     # Empty when unknown (a policy built in code): then nothing is cached across runs.
     fingerprint: str = ""
+    # Rule files discovery found but did not read, and why (a dangling link, a duplicate).
+    unread: tuple[tuple[str, str], ...] = ()
+    # What each rule asks of a check, with its parameters (see `Binding`), in rule order.
+    bindings: tuple[Binding, ...] = ()
+    # Why each rule of `rules` mapped as it did, or did not (`agent-guard rules --explain`).
+    explanations: tuple[str, ...] = ()
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -108,3 +142,7 @@ class Policy:
 
     def enabled(self, slug: str) -> CheckSettings | None:
         return self.checks.get(slug)
+
+    def bindings_for(self, slug: str) -> tuple[Binding, ...]:
+        """The bindings of one check, in rule order (what its rules ask of it)."""
+        return tuple(binding for binding in self.bindings if binding.check == slug)

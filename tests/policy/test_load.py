@@ -28,7 +28,7 @@ def write_rule_files(repo: GitRepo) -> None:
     repo.write(".cursor/rules/nested/more.mdc", "<agent><rule>Never commit secrets</rule></agent>")
     repo.write(".github/instructions/py.instructions.md", INSTRUCTIONS)
     repo.write("AGENTS.md", AGENTS_MD)
-    repo.write("docs/AGENTS.md", "- Never use print() here either\n")  # not at the root
+    repo.write("docs/AGENTS.md", "- Never use print() here either\n")  # nested: governs docs/
     repo.write(".cursor/rules/notes.txt", "- not a rule file\n")
 
 
@@ -40,7 +40,10 @@ def test_default_discovery(repo: GitRepo) -> None:
         ".cursor/rules/nested/more.mdc",
         ".github/instructions/py.instructions.md",
         "AGENTS.md",
+        "docs/AGENTS.md",
     ]
+    assert policy.rule_files[4].globs.matches("docs/x.py")
+    assert not policy.rule_files[4].globs.matches("app/x.py")
     assert policy.rule_files[2].globs.matches("app/x.py")
     assert not policy.rule_files[2].globs.matches("scripts/x.py")
     assert policy.policy_files.matches(".cursor/rules/new-one.mdc")  # a new rule file, too
@@ -96,7 +99,7 @@ class DictSource:
 def test_any_source_satisfying_the_protocol(tmp_path: Path) -> None:
     source = DictSource({"AGENTS.md": AGENTS_MD.encode(), "x/AGENTS.md": b"- Never print()\n"})
     policy = load_policy(tmp_path, source=source)
-    assert [f.path for f in policy.rule_files] == ["AGENTS.md"]
+    assert [f.path for f in policy.rule_files] == ["AGENTS.md", "x/AGENTS.md"]
     assert "print-call" in policy.checks
 
 
@@ -135,7 +138,7 @@ def test_cache_is_used_and_invalidated_by_any_input(repo: GitRepo, tmp_path: Pat
     repo.write("AGENTS.md", AGENTS_MD + "- Never commit secrets\n")
     assert "secret" in load_policy(repo.path, cache_dir=cache).rule_files[3].rules[1].checks
     repo.write(".cursor/rules/third.mdc", "<agent><rule>Avoid mutable defaults</rule></agent>")
-    assert len(load_policy(repo.path, cache_dir=cache).rule_files) == 5
+    assert len(load_policy(repo.path, cache_dir=cache).rule_files) == 6
     repo.write(".agent-guard.yaml", "checks: {print-call: {severity: warning}}\n")
     assert load_policy(repo.path, cache_dir=cache).checks["print-call"].severity.value == "warning"
     cached.write_bytes(b"garbage")  # corrupt or foreign cache files are ignored

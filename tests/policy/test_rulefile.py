@@ -111,6 +111,7 @@ def test_markdown_rule_file_bullets_with_heading_chain() -> None:
     )
     parsed = parse_rule_file("AGENTS.md", text.encode())
     assert [(r.line, r.tag_path, r.text, r.explicit) for r in parsed.rules] == [
+        (3, "Agents guide", "Intro paragraph, not a rule.", None),  # prose is read too
         (7, "Agents guide/Code style",
          "Never use print() in library code; use logging instead.", None),
         (9, "Agents guide/Code style", "Avoid mutable default arguments", None),
