@@ -11,6 +11,9 @@ case: nothing may be reported. Optional header lines:
     # corpus-options: {"require_exc_info": false}   options of the directory's check
     # corpus-checks: print-call, broad-except     more checks to enable (suppression cases)
     # corpus-severity: escalate                   severity of every enabled check
+    # corpus-binding: {"targets": ["assert"], "exclude": ["tests/**"]}
+        a rule binding the directory's check (one line each; its params, plus optional
+        "include"/"exclude" globs and "severity"): checks such as banned-code read these
 
 The ruff agreement benchmark reads the same files and the same markers.
 """
@@ -30,6 +33,7 @@ _PATH = re.compile(r"^#\s*corpus-path:\s*(\S+)", re.MULTILINE)
 _CHECKS = re.compile(r"^#\s*corpus-checks:\s*(.+)$", re.MULTILINE)
 _SEVERITY = re.compile(r"^#\s*corpus-severity:\s*(\w+)", re.MULTILINE)
 _OPTIONS = re.compile(r"^#\s*corpus-options:\s*(\{.*\})\s*$", re.MULTILINE)
+_BINDING = re.compile(r"^#\s*corpus-binding:\s*(\{.*\})\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Case:
     expected: frozenset[tuple[int, str]]  # (line, code)
     checks: tuple[str, ...] = ()  # enabled besides the directory's own
     severity: str | None = None
+    bindings: tuple[dict[str, object], ...] = ()
 
     @property
     def id(self) -> str:
@@ -76,6 +81,7 @@ def load_case(file: Path) -> Case:
         expected=frozenset(expected),
         checks=tuple(_codes(checks.group(1))) if (checks := _CHECKS.search(text)) else (),
         severity=severity.group(1) if (severity := _SEVERITY.search(text)) else None,
+        bindings=tuple(json.loads(found) for found in _BINDING.findall(text)),
     )
 
 

@@ -11,8 +11,9 @@ from agent_guard.checks.pysource import SourceError, decode, parse
 from agent_guard.checks.python import check_python
 from agent_guard.checks.registry import BY_SLUG
 from agent_guard.checks.syntax_error import syntax_error_finding
-from agent_guard.model import Finding, Severity
-from agent_guard.policy.model import CheckSettings, Policy
+from agent_guard.globs import compile_globs
+from agent_guard.model import Finding, Rule, Severity
+from agent_guard.policy.model import Binding, CheckSettings, Policy
 from tests.checks.corpus_cases import CORPUS, Case, all_cases
 
 CASES = all_cases()
@@ -26,7 +27,18 @@ def policy_for(case: Case) -> Policy:
         slug: CheckSettings(slug, severity(slug)) for slug in (*case.checks, "suppression-reason")
     }
     settings[case.slug] = CheckSettings(case.slug, severity(case.slug), options=case.options)
-    return Policy(checks=settings)
+    return Policy(checks=settings, bindings=tuple(binding_of(case, b) for b in case.bindings))
+
+
+def binding_of(case: Case, given: dict[str, object]) -> Binding:
+    """A corpus case's `corpus-binding` as the compiler would bind it (a rule quoted)."""
+    values = {key: value for key, value in given.items() if key != "severity"}
+    scope = {key: tuple(values.pop(key, ())) for key in ("include", "exclude")}  # type: ignore[arg-type]
+    severity = Severity(str(given.get("severity", BY_SLUG[case.slug].default_severity)))
+    rule = Rule(case.id, 1, "", f"corpus rule for {case.id}", severity, (case.slug,))
+    params = tuple(sorted((key, tuple(value)) for key, value in values.items()))  # type: ignore[call-overload]
+    return Binding(rule, case.slug, severity, params,
+                   compile_globs(scope["include"]), compile_globs(scope["exclude"]))  # fmt: skip
 
 
 def run_case(case: Case) -> list[Finding]:
@@ -55,6 +67,8 @@ def test_case(case: Case) -> None:
     )
     for finding in findings:
         assert finding.fix, "every finding carries a fix hint"
+        if case.bindings and finding.check == case.slug:
+            assert finding.rule is not None and finding.rule.file == case.id, "quotes its rule"
         assert finding.path == case.path
         assert finding.column >= 1
 
