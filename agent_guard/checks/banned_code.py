@@ -9,8 +9,9 @@ governs (its rule file's globs, its heading, "outside tests"). A target is one o
   `httpx.AsyncClient()`, `@app.on_event`. Code matches when it is spelled that way, or when
   the walker resolves it, through imports and aliases, to that name
   (`from datetime import datetime as dt; dt.now()` matches `datetime.now()`);
-- a class or name imported from a module, written in CapWords (`BaseHTTPMiddleware`) or
-  `Any`: each use of the imported name;
+- a class or name imported from a module, written in CapWords of two words or more
+  (`BaseHTTPMiddleware`, `HTTPException`; `Model` alone is too generic) or `Any`: each use
+  of the imported name;
 - a builtin call: `eval`, `exec()`, `breakpoint()` (unless shadowed);
 - a statement or import form: `assert`, `global`, `star-import`, `relative-import`,
   `import-in-function`, `unittest` (test cases built on `unittest`, not `unittest.mock`),
@@ -95,8 +96,8 @@ def understand(target: str) -> Target | None:
     dotted = _DOTTED.fullmatch(text)
     if dotted is not None:
         return Target("dotted", dotted[1], text)
-    if _CAPWORDS.fullmatch(text) and text != "None":
-        return Target("name", text, text)
+    if text == "Any" or (_CAPWORDS.fullmatch(text) and sum(c.isupper() for c in text) > 1):
+        return Target("name", text, text)  # one word (`Model`, `Test`) is too generic
     call = _BUILTIN_CALL.fullmatch(text)
     if call is not None and text.endswith(")") and call[1] in _BANNABLE_BUILTINS:
         return Target("builtin", call[1], text)
