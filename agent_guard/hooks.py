@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from agent_guard.changes.diffparse import DIFF_FLAGS, StreamReader, read_diff
 from agent_guard.changes.git import BatchObjectReader, Repository, is_oid
-from agent_guard.changes.model import ChangeSet, Commit, RefUpdate
+from agent_guard.changes.model import ChangeSet, Commit, ObjectReader, RefUpdate
 from agent_guard.changes.sources import (
     merge_contribution,
     parse_pre_push,
@@ -178,8 +178,8 @@ def commit_msg(cwd: Path, message_file: Path, *, selection: Selection = ALL) -> 
             )
             if finding.severity.rank >= Severity.ERROR.rank  # warnings: pre-commit showed them
         ]
-    message = clean_message(text, comment)
-    findings += message_findings(message, policy)
+        message = clean_message(text, comment)
+        findings += message_findings(message, policy, changes, objects)
     approvals = escalation.local_approvals(
         (), policy.escalation, message=text, comment_char=comment
     )
@@ -201,15 +201,18 @@ def clean_message(text: str, comment_char: str = "#") -> str:
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def message_findings(message: str, policy: Policy) -> list[Finding]:
-    """The commit-message checks on a message that has no commit yet."""
-    settings = policy.enabled("refactor-explained")
-    if settings is None:
-        return []
-    from agent_guard.checks.refactor_explained import check_message
+def message_findings(
+    message: str, policy: Policy, changes: ChangeSet, objects: ObjectReader
+) -> list[Finding]:
+    """Every enabled message check (unit `message`) on a message that has no commit yet."""
+    from agent_guard.checks.base import Context, MessageUnit, Unit, enabled_by_unit, run_checks
 
+    group = enabled_by_unit(policy).get(Unit.MESSAGE, [])
+    if not group:
+        return []
     commit = Commit(oid="", parents=(), author="", committer="", message=message)
-    return [replace(finding, commit=None) for finding in check_message(commit, settings)]
+    context = Context(group[0], policy, changes, objects)
+    return [replace(f, commit=None) for f in run_checks(group, MessageUnit(commit), context)]
 
 
 def _unlisted_trailer_notes(text: str, policy: Policy, comment_char: str) -> tuple[str, ...]:

@@ -127,6 +127,10 @@ class ChangeSet:
     tree: str | None = None
     ref: RefUpdate | None = None
     base: str | None = None
+    # A push that moves `ref` off its old tip (the old tip is not an ancestor of the new
+    # one, or the ref is deleted): what branch-protection calls a force push. Set by
+    # `push_changes`, which can ask git; checks never call git.
+    rewrites: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,9 @@ Semantics (see docs/reports.md):
 - push: per ref, the commits new to the repository (`rev-list NEW --not --all`, or the
   exclusions the caller gives, e.g. `--remotes=origin` for pre-push); net change = the
   ref's old tip (or, for a new ref, where its new history forks from known history) -> the
-  new tip. Deleted refs and refs with no new commits have nothing to check.
+  new tip. A deleted branch, or one moved to commits the repository has, is a ChangeSet
+  without files or commits (only where the ref goes is checked: branch-protection);
+  `rewrites` says whether the update leaves the old tip behind (a force push).
 - A merge commit contributes only what differs from ALL its parents: its files are those
   changed against every parent, its added lines those added against every parent.
 """
@@ -467,7 +469,8 @@ def push_changes(
     *,
     exclude: Sequence[str] = ("--all",),
 ) -> list[ChangeSet]:
-    """One ChangeSet per pushed ref that brings new commits (deletions have nothing to check).
+    """One ChangeSet per pushed ref that brings new commits, and a ChangeSet without files
+    for each branch deleted or moved to known commits (for checks of the ref update).
 
     `exclude` are the rev-list arguments naming what the repository already has: `--all`
     in pre-receive (the refs are not updated yet, and the quarantined objects are not
@@ -477,8 +480,11 @@ def push_changes(
     """
     seen: set[str] = set()
     plans: list[tuple[RefUpdate, str, list[str]]] = []
+    ref_only: list[ChangeSet] = []  # branches deleted or moved to known commits
     for update in updates:
         if update.deleted:
+            if update.ref.startswith("refs/heads/"):
+                ref_only.append(ChangeSet("push", (), ref=update, rewrites=True))
             continue
         tip = objects.resolve_commit(update.new)
         if tip is None:
@@ -499,13 +505,27 @@ def push_changes(
     }
     result: list[ChangeSet] = []
     for update, tip, new in plans:
+        rewrites = _rewrites(repo, objects, update, tip)
         if not new and tip == update.new:
+            if update.ref.startswith("refs/heads/"):
+                ref_only.append(ChangeSet("push", (), tree=tip, ref=update, rewrites=rewrites))
             continue  # (an annotated tag is judged even then: its message is new content)
         commits = tuple(by_oid[oid] for oid in new)
         base = _push_base(repo, objects, update, tip, by_oid)
         files = _diff(repo, "diff-tree", "-r", *DIFF_FLAGS, base, tip, "--") if new else []
-        result.append(ChangeSet("push", tuple(files), commits, tip, update, base))
-    return result
+        result.append(ChangeSet("push", tuple(files), commits, tip, update, base, rewrites))
+    return result + ref_only
+
+
+def _rewrites(repo: Repository, objects: BatchObjectReader, update: RefUpdate, tip: str) -> bool:
+    """True when a branch's old tip is not an ancestor of `tip` (one rev-list per branch)."""
+    if update.created or not update.ref.startswith("refs/heads/"):
+        return False
+    old = objects.resolve_commit(update.old)
+    if old is None:
+        return False
+    out = repo.git.run("rev-list", "--max-count=1", old, "--not", tip, "--")
+    return bool(out.strip())
 
 
 @dataclass(frozen=True, slots=True)

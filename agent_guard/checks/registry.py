@@ -70,6 +70,10 @@ CHECKS: tuple[CheckInfo, ...] = (
               "a changed Python file that does not parse"),
     CheckInfo("suppression-reason", "AG109", "python", Unit.PYTHON, Severity.WARNING,
               "an inline suppression without a reason"),
+    CheckInfo("banned-code", "AG110", "python", Unit.PYTHON, Severity.WARNING,
+              "code a rule of the project bans"),
+    CheckInfo("docstring", "AG111", "python", Unit.PYTHON, Severity.WARNING,
+              "a public class or function added without a docstring"),
     CheckInfo("boundary", "AG201", "architecture", Unit.IMPORTS, Severity.ERROR,
               "an import that crosses a forbidden component boundary"),
     CheckInfo("llm-writes", "AG202", "architecture", Unit.PYTHON, Severity.ERROR,
@@ -84,6 +88,10 @@ CHECKS: tuple[CheckInfo, ...] = (
               "a refactor commit whose message does not say what and why"),
     CheckInfo("ref-rules", "AG501", "commit", Unit.REF, Severity.ESCALATE,
               "a force push to, or the deletion of, a protected ref needs an approver"),
+    CheckInfo("commit-message", "AG402", "commit", Unit.MESSAGE, Severity.ERROR,
+              "a commit message that breaks the project's message rules"),
+    CheckInfo("branch-protection", "AG403", "commit", Unit.REF, Severity.ERROR,
+              "a push, force-push or deletion the rules forbid on a protected branch"),
 )  # fmt: skip
 
 BY_SLUG: dict[str, CheckInfo] = {info.slug: info for info in CHECKS}

@@ -86,9 +86,18 @@ def test_update_create_delete_tag_multi_ref(make_repo: Callable[..., GitRepo]) -
     with opened(server) as (repository, objects):
         changesets = push_changes(repository, objects, parse_pre_receive(stdin))
     by_ref = {cs.ref.ref: cs for cs in changesets if cs.ref}
-    # the tag points at c2, already judged with main: only its own message is new
-    assert set(by_ref) == {"refs/heads/main", "refs/heads/feature", "refs/tags/v1"}
+    # the tag points at c2, already judged with main: only its own message is new; the
+    # deleted branch is a ChangeSet without files, for the checks of where a push goes
+    assert set(by_ref) == {
+        "refs/heads/main",
+        "refs/heads/feature",
+        "refs/tags/v1",
+        "refs/heads/old",
+    }
     assert by_ref["refs/tags/v1"].commits == () and by_ref["refs/tags/v1"].files == ()
+    deleted = by_ref["refs/heads/old"]
+    assert (deleted.files, deleted.commits, deleted.rewrites) == ((), (), True)
+    assert not by_ref["refs/heads/main"].rewrites
     pushed = by_ref["refs/heads/main"]
     assert [c.commit.oid for c in pushed.commits] == [c1, c2]
     assert pushed.base == main and pushed.tree == c2
@@ -132,7 +141,7 @@ def test_force_push_judges_only_new_commits(make_repo: Callable[..., GitRepo]) -
         )
     assert [c.commit.oid for c in changes.commits] == [new]
     files = by_path(changes)
-    assert changes.base == old
+    assert changes.base == old and changes.rewrites
     assert files["b.py"].added_lines == {1}
     assert files["a.py"].status is Status.DELETED
 
@@ -160,7 +169,12 @@ def test_pushing_known_commits_only_has_nothing_to_check(make_repo: Callable[...
     server, _client, main = _server_with_main(make_repo)
     with opened(server) as (repository, objects):
         stdin = f"{'0' * 40} {main} refs/heads/copy\n{main} {'0' * 40} refs/heads/main\n"
-        assert push_changes(repository, objects, parse_pre_receive(stdin)) == []
+        changesets = push_changes(repository, objects, parse_pre_receive(stdin))
+    # nothing to check but where the refs go: no files, no commits
+    assert sorted((cs.ref.ref if cs.ref else "", cs.files, cs.commits) for cs in changesets) == [
+        ("refs/heads/copy", (), ()),
+        ("refs/heads/main", (), ()),
+    ]
 
 
 def test_first_push_into_an_empty_repository(make_repo: Callable[..., GitRepo]) -> None:
@@ -203,8 +217,10 @@ def test_sha256_push(make_repo: Callable[..., GitRepo]) -> None:
     stdin = f"{main} {new} refs/heads/main\n{zero} {new} refs/heads/copy\n"
     with opened(server) as (repository, objects):
         changesets = push_changes(repository, objects, parse_pre_receive(stdin, 64))
-    assert len(changesets) == 1  # the same commit on a second ref is judged once
-    assert by_path(changesets[0])["app/models.py"].added_lines == {2}
+    judged = [cs for cs in changesets if cs.commits]
+    assert len(judged) == 1  # the same commit on a second ref is judged once
+    assert by_path(judged[0])["app/models.py"].added_lines == {2}
+    assert [cs.ref.ref for cs in changesets if not cs.commits and cs.ref] == ["refs/heads/copy"]
 
 
 HOOK = """#!{python}

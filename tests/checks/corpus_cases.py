@@ -17,6 +17,9 @@ markers is a negative case: nothing may be reported. Optional header lines:
     # corpus-severity: escalate                   severity of every enabled check
     # corpus-python: 3.12                         the Python whose parser accepts the file:
                                                   on an older one, only an advisory AG108
+    # corpus-binding: {"targets": ["assert"], "exclude": ["tests/**"]}
+        a rule binding the directory's check (one line each; its params, plus optional
+        "include"/"exclude" globs and "severity"): checks such as banned-code read these
 
 The ruff agreement benchmark reads the same files.
 """
@@ -37,6 +40,7 @@ _CHECKS = re.compile(r"^#\s*corpus-checks:\s*(.+)$", re.MULTILINE)
 _SEVERITY = re.compile(r"^#\s*corpus-severity:\s*(\w+)", re.MULTILINE)
 _PYTHON = re.compile(r"^#\s*corpus-python:\s*(\d+)\.(\d+)", re.MULTILINE)
 _OPTIONS = re.compile(r"^#\s*corpus-options:\s*(\{.*\})\s*$", re.MULTILINE)
+_BINDING = re.compile(r"^#\s*corpus-binding:\s*(\{.*\})\s*$", re.MULTILINE)
 
 
 Expected = tuple[int, int, str]  # (line, column, code)
@@ -52,6 +56,7 @@ class Case:
     checks: tuple[str, ...] = ()  # enabled besides the directory's own
     severity: str | None = None
     python: tuple[int, int] = (3, 11)  # the oldest Python that parses the file
+    bindings: tuple[dict[str, object], ...] = ()
 
     @property
     def id(self) -> str:
@@ -99,6 +104,7 @@ def load_case(file: Path) -> Case:
         checks=tuple(_codes(checks.group(1))) if (checks := _CHECKS.search(text)) else (),
         severity=severity.group(1) if (severity := _SEVERITY.search(text)) else None,
         python=(int(version[1]), int(version[2])) if (version := _PYTHON.search(text)) else (3, 11),
+        bindings=tuple(json.loads(found) for found in _BINDING.findall(text)),
     )
 
 

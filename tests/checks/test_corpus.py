@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,9 +22,10 @@ from agent_guard.changes.git import BatchObjectReader, Repository
 from agent_guard.changes.model import ChangedFile, ChangeSet, CommitChange
 from agent_guard.checks.registry import BY_SLUG
 from agent_guard.engine import EngineOptions
-from agent_guard.model import Finding, Severity
+from agent_guard.globs import compile_globs
+from agent_guard.model import Finding, Rule, Severity
 from agent_guard.pipeline import changes_for, evaluate, open_repository
-from agent_guard.policy.model import CheckSettings, Policy
+from agent_guard.policy.model import Binding, CheckSettings, Policy
 from tests.checks.corpus_cases import CORPUS, Case, all_cases, load_case
 from tests.conftest import GitRepo
 
@@ -38,7 +40,22 @@ def policy_for(case: Case) -> Policy:
         slug: CheckSettings(slug, severity(slug)) for slug in (*case.checks, "suppression-reason")
     }
     settings[case.slug] = CheckSettings(case.slug, severity(case.slug), options=case.options)
-    return Policy(checks=settings)
+    return Policy(checks=settings, bindings=tuple(binding_of(case, b) for b in case.bindings))
+
+
+def binding_of(case: Case, given: dict[str, Any]) -> Binding:
+    """A corpus case's `corpus-binding` as the compiler would bind it (a rule quoted)."""
+    values: dict[str, Any] = {key: value for key, value in given.items() if key != "severity"}
+    scope: dict[str, tuple[str, ...]] = {
+        key: tuple(values.pop(key, ())) for key in ("include", "exclude")
+    }
+    severity = Severity(str(given.get("severity", BY_SLUG[case.slug].default_severity)))
+    rule = Rule(case.id, 1, "", f"corpus rule for {case.id}", severity, (case.slug,))
+    params: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+        sorted((key, tuple(value)) for key, value in values.items())
+    )
+    return Binding(rule, case.slug, severity, params,
+                   compile_globs(scope["include"]), compile_globs(scope["exclude"]))  # fmt: skip
 
 
 @dataclass
@@ -102,6 +119,8 @@ def test_case(corpus: Corpus, case: Case) -> None:
     assert max(found.values(), default=1) == 1, report  # and nothing reported twice
     for finding in findings:
         assert finding.fix, "every finding carries a fix hint"
+        if case.bindings and finding.check == case.slug:
+            assert finding.rule is not None and finding.rule.file == case.id, "quotes its rule"
         assert finding.path == case.path
         assert finding.check in {case.slug, "suppression-reason", *case.checks}
 

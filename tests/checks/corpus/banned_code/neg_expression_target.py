@@ -1,0 +1,3 @@
+# corpus-binding: {"targets": ["==", "!="]}
+def same(a, b):
+    return a == b

@@ -1,0 +1,7 @@
+# corpus-binding: {"targets": ["BaseHTTPMiddleware"]}
+class BaseHTTPMiddleware:
+    pass
+
+
+class Timing(BaseHTTPMiddleware):
+    pass

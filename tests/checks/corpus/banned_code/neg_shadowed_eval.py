@@ -1,0 +1,3 @@
+# corpus-binding: {"targets": ["eval"]}
+def evaluate(model, eval):
+    return eval(model)

@@ -1,0 +1,6 @@
+# corpus-binding: {"targets": ["time.time()"]}
+import time
+
+
+def elapsed(start):
+    return time.monotonic() - start

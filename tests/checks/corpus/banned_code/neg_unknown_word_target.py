@@ -1,0 +1,4 @@
+# corpus-binding: {"targets": ["session", "session.commit()"]}
+def save(session, user):
+    session.add(user)
+    session.commit()

@@ -1,0 +1,4 @@
+# corpus-binding: {"scope": ["public"]}
+# corpus-path: app/api/conftest.py
+def fixture():
+    return 1

@@ -1,0 +1,4 @@
+# corpus-binding: {"scope": ["public"]}
+def settle(invoice):
+    """Settle the invoice."""
+    return invoice

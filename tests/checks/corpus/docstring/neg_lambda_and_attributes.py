@@ -1,0 +1,8 @@
+# corpus-binding: {"scope": ["public"]}
+lambda_value = lambda x: x
+
+
+class Config:
+    """Settings."""
+
+    name = "x"

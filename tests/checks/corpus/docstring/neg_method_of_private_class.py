@@ -1,0 +1,4 @@
+# corpus-binding: {"scope": ["public"]}
+class _Private:
+    def method(self):
+        return 1

@@ -1,0 +1,3 @@
+# corpus-path: app/ledger.py
+def settle(invoice):
+    return invoice

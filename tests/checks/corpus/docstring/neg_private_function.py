@@ -1,0 +1,3 @@
+# corpus-binding: {"scope": ["public"]}
+def _helper():
+    return 1

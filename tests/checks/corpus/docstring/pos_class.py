@@ -1,0 +1,3 @@
+# corpus-binding: {"scope": ["public"]}
+class Ledger:  # expect: AG111:1
+    pass

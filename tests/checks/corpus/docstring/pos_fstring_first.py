@@ -1,0 +1,4 @@
+# corpus-binding: {"scope": ["public"]}
+def settle(invoice):  # expect: AG111:1
+    f"settle {invoice}"
+    return invoice

@@ -1,0 +1,6 @@
+# corpus-binding: {"scope": ["public"]}
+class Outer:
+    """Holds things."""
+
+    class Inner:  # expect: AG111:5
+        pass
