@@ -59,18 +59,7 @@ CHECK = Command(
     "check",
     [
         output.format_param(FORMATS),
-        Param(
-            "--config",
-            kind="file",
-            help="Config file (default: .agent-guard.yaml or pyproject's [tool.agent-guard]).",
-        ),
-        Param(
-            "--rules",
-            dest="rule_paths",
-            kind="file",
-            multiple=True,
-            help="A rule file to use instead of discovering them (repeatable).",
-        ),
+        *output.POLICY_PARAMS,
         Param(
             "--fail-on",
             choices=("warning", "error"),

@@ -82,18 +82,7 @@ DIFF = Command(
             help="Check tracked files in the work tree vs HEAD.",
         ),
         output.format_param(FORMATS),
-        Param(
-            "--config",
-            kind="file",
-            help="Config file (default: .agent-guard.yaml or pyproject's [tool.agent-guard]).",
-        ),
-        Param(
-            "--rules",
-            dest="rule_paths",
-            kind="file",
-            multiple=True,
-            help="A rule file to use instead of discovering them (repeatable).",
-        ),
+        *output.POLICY_PARAMS,
         Param(
             "--all-lines",
             flag=True,

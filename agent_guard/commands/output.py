@@ -39,6 +39,21 @@ def format_param(formats: Sequence[str]) -> Param:
     )
 
 
+POLICY_PARAMS = (
+    Param(
+        "--config",
+        kind="file",
+        help="Config file (default: .agent-guard.yaml or pyproject's [tool.agent-guard]).",
+    ),
+    Param(
+        "--rules",
+        dest="rule_paths",
+        kind="file",
+        multiple=True,
+        help="A rule file to use instead of discovering them (repeatable).",
+    ),
+)
+
 SELECTION_PARAMS = (
     Param(
         "--select",
