@@ -239,7 +239,10 @@ def translate_newer_syntax(
             edit = _type_parameters(significant, index)
             if edit is not None:
                 edits.extend(edit)
-                note((3, 12), "type parameter syntax (PEP 695)", token)
+                if _has_type_parameter_default(significant, index):
+                    note((3, 13), "a type parameter default (PEP 696)", token)
+                else:
+                    note((3, 12), "type parameter syntax (PEP 695)", token)
     if not found:
         return None
     for row, start, end, replacement in sorted(edits, reverse=True):
@@ -325,6 +328,26 @@ def _type_parameters(
     if token.string == "type":
         edits.append(_blank(token))
     return edits
+
+
+def _has_type_parameter_default(tokens: list[tokenize.TokenInfo], index: int) -> bool:
+    """Whether the type parameters after `tokens[index]` give one a default (`[T = int]`),
+    which needs Python 3.13 rather than 3.12."""
+    depth = 0
+    for token in tokens[index + 1 :]:
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            depth -= 1
+            if depth == 0:
+                return False
+        elif depth == 1 and token.string == "=":
+            return True
+        elif token.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or (
+            depth == 0 and token.string in ("=", ":", "(")
+        ):
+            return False
+    return False
 
 
 def _blank(token: tokenize.TokenInfo) -> tuple[int, int, int, str]:

@@ -52,6 +52,19 @@ def test_type_parameters_are_translated_for_python_311() -> None:
     assert translate_newer_syntax(source, running=(3, 12)) is None  # nothing to translate
 
 
+def test_a_type_parameter_default_is_named_as_python_313_syntax() -> None:
+    source = "type Pair[T = int] = tuple[T, T]\ndef pick[T, U = str](a: T) -> T:\n    return a\n"
+    translated = translate_newer_syntax(source, running=(3, 11))
+    assert translated is not None
+    assert translated[1] == NewerSyntax((3, 13), "a type parameter default (PEP 696)", 1, 1)
+    assert [type(node).__name__ for node in ast.parse(translated[0]).body] == [
+        "Assign",
+        "FunctionDef",
+    ]
+    plain = translate_newer_syntax("def pick[T](a: T = 1) -> T:\n    return a\n", running=(3, 11))
+    assert plain is not None and plain[1].version == (3, 12)  # an argument default is not one
+
+
 def test_a_real_error_stays_a_syntax_error_at_its_own_line() -> None:
     with pytest.raises(SourceError) as raised:
         parse(DEPS + "\n\ndef broken(\n", "app/deps.py")
