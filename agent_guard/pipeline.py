@@ -29,7 +29,7 @@ from agent_guard.changes.git import (
     WorktreeReader,
     open_repository,
 )
-from agent_guard.changes.model import ChangeSet, ObjectReader, TreeReader
+from agent_guard.changes.model import SYMLINK_MODE, ChangeSet, ObjectReader, TreeReader
 from agent_guard.changes.sources import (
     WorktreeObjects,
     range_changes,
@@ -97,6 +97,17 @@ class TreeSource:
             for path in self._tree.paths()
             if any(matches_pattern(pattern, path) for pattern in patterns)
         )
+
+    def link_problem(self, path: str) -> str | None:
+        """A link in a git tree is not followed (its target may not be in the tree, and the
+        server must read what the commit holds): it is listed as not read, with the fix."""
+        entry = self._tree.entry(path)
+        if entry is not None and entry.mode == SYMLINK_MODE:
+            return "a symbolic link, not followed in a git tree: name its target in `rules:`"
+        return None
+
+    def same_file(self, path: str) -> str | None:
+        return None  # links are never followed here (link_problem)
 
 
 def load(

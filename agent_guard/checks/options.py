@@ -129,9 +129,7 @@ def declared(module_name: str) -> tuple[Option[object], ...]:
     """The options a check module declares (importing it)."""
     import importlib
 
-    options: tuple[Option[object], ...] = getattr(
-        importlib.import_module(module_name), "OPTIONS", ()
-    )
+    options: tuple[Option[object], ...] = importlib.import_module(module_name).OPTIONS
     return options
 
 

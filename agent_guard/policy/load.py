@@ -70,11 +70,18 @@ class PolicySource(Protocol):
     `paths(patterns)` returns, sorted, the existing files matching any of the glob patterns
     (`*` within one folder, `**` across folders, anchored at the repository root); use
     `matches_pattern` to implement it over any list of paths.
+    `link_problem(path)` says why a symbolic link cannot be read as a rule file (None: it
+    can, or it is no link); `same_file(path)` names the file a link resolves to, so a rule
+    file linked under two names is read once. A source without links returns None from both.
     """
 
     def read(self, path: str) -> bytes | None: ...
 
     def paths(self, patterns: Sequence[str]) -> list[str]: ...
+
+    def link_problem(self, path: str) -> str | None: ...
+
+    def same_file(self, path: str) -> str | None: ...
 
 
 class WorkTreeSource:
@@ -306,15 +313,13 @@ def discover(
     names = source.paths(patterns)
     listed = set(names)
     for name in names:
-        link_problem = getattr(source, "link_problem", None)
-        problem = link_problem(name) if link_problem is not None else None
+        problem = source.link_problem(name)
         if problem is not None and "outside" in problem:
             raise UsageError(f"rule file is {problem}", name)
         if problem is not None:
             skipped.append((name, problem))
             continue
-        same_file = getattr(source, "same_file", None)
-        target = same_file(name) if same_file is not None else None
+        target = source.same_file(name)
         if target is not None and target != name and target in listed:
             skipped.append((name, f"a symbolic link to {target}, read once as {target}"))
             continue

@@ -131,6 +131,12 @@ class MemorySource:
 
         return sorted(p for p in self.files if any(matches_pattern(g, p) for g in patterns))
 
+    def link_problem(self, path: str) -> str | None:
+        return None
+
+    def same_file(self, path: str) -> str | None:
+        return None
+
 
 @FUZZ
 @given(config=ANY_BYTES, rules=ANY_BYTES)

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from agent_guard.policy.load import is_rule_file_path, load_policy
+from agent_guard.changes.git import BatchObjectReader, CommitTreeReader, Git
+from agent_guard.pipeline import TreeSource
+from agent_guard.policy.load import discover, is_rule_file_path, load_policy
 from tests.conftest import GitRepo
 
 RULE = "- Never commit API keys or passwords.\n"
@@ -109,6 +111,21 @@ def test_symlinks_read_once_dangling_listed_outside_refused(repo: GitRepo, tmp_p
     assert done.stderr.strip().splitlines() == [
         "agent-guard: AGENTS.md: rule file is a symbolic link to a path outside the repository"
     ]
+
+
+def test_a_commit_tree_lists_a_linked_rule_file_as_not_followed(repo: GitRepo) -> None:
+    """The server reads the policy from a commit: a link there is named, never read blind."""
+    repo.write("GEMINI.md", RULE)
+    os.symlink("GEMINI.md", repo.path / "CLAUDE.md")
+    repo.commit("rules, one linked")
+    git = Git(repo.path)
+    with BatchObjectReader(git) as objects:
+        source = TreeSource(CommitTreeReader(git, objects, "HEAD"))
+        files, skipped = discover(source, ["GEMINI.md", "CLAUDE.md"])
+    assert [name for name, _ in files] == ["GEMINI.md"]
+    assert skipped == [("CLAUDE.md", "a symbolic link, not followed in a git tree: "
+                        "name its target in `rules:`")]  # fmt: skip
+    assert source.same_file("CLAUDE.md") is None
 
 
 def test_rules_lists_known_rule_files_the_config_leaves_out(repo: GitRepo) -> None:

@@ -96,6 +96,12 @@ class DictSource:
     def paths(self, patterns: Sequence[str]) -> list[str]:
         return sorted(p for p in self.files if any(matches_pattern(x, p) for x in patterns))
 
+    def link_problem(self, path: str) -> str | None:
+        return None
+
+    def same_file(self, path: str) -> str | None:
+        return None
+
 
 def test_any_source_satisfying_the_protocol(tmp_path: Path) -> None:
     source = DictSource({"AGENTS.md": AGENTS_MD.encode(), "x/AGENTS.md": b"- Never print()\n"})
