@@ -15,6 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEED_RULE_FILE = ROOT / "tests" / "data" / "seed.mdc"
 EXAMPLES = ROOT / "examples"
+# The server hook's default time budget (4 s) is a promise to hosts, not to a test machine
+# shared with other jobs: tests that are not about the budget give the hook this much.
+RELAXED_BUDGET = ("--time-budget", "300")
 
 
 class GitRepo:

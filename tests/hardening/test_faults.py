@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GitRepo
+from tests.conftest import RELAXED_BUDGET, GitRepo
 from tests.hardening.support import (
     REAL_GIT,
     fake_git_dir,
@@ -110,7 +110,9 @@ def test_pre_receive_rejects_when_cat_file_dies(
     server, stdin = _pending_push(repo, make_repo)
     fake = fake_git_dir(tmp_path, KILL_CAT_FILE)
     env = {**path_with(fake), "KILL_AFTER_BYTES": "3000"}
-    result = run_cli(["hook", "pre-receive"], server.path, input=stdin, env=env, timeout=30)
+    result = run_cli(
+        ["hook", "pre-receive", *RELAXED_BUDGET], server.path, input=stdin, env=env, timeout=30
+    )
     _assert_rejected(
         result,
         "agent-guard: cannot check this push: git cat-file exited unexpectedly; "
@@ -150,7 +152,7 @@ def test_pre_receive_rejects_a_push_with_a_missing_object(
     server, stdin = _pending_push(repo, make_repo)
     oid = repo.git("rev-parse", "HEAD:app/mod1.py").strip()
     _delete_loose_object(server, oid)
-    result = run_cli(["hook", "pre-receive"], server.path, input=stdin)
+    result = run_cli(["hook", "pre-receive", *RELAXED_BUDGET], server.path, input=stdin)
     _assert_rejected(result, f"cannot check this push: fatal: unable to read {oid}")
 
 
@@ -244,7 +246,7 @@ def test_pre_receive_on_a_full_disk_still_judges_the_push(
 ) -> None:
     server, stdin = _pending_push(repo, make_repo)
     result = subprocess.run(
-        [sys.executable, "-m", "agent_guard", "hook", "pre-receive"],
+        [sys.executable, "-m", "agent_guard", "hook", "pre-receive", *RELAXED_BUDGET],
         cwd=server.path,
         input=stdin,
         capture_output=True,

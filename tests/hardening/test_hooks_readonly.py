@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GitRepo
+from tests.conftest import RELAXED_BUDGET, GitRepo
 from tests.hardening.support import run_cli, snapshot, with_policy
 
 CLEAN = "def ok() -> int:\n    return 2\n"
@@ -113,7 +113,7 @@ def test_pre_receive_leaves_the_server_untouched(
 ) -> None:
     server, stdin = _server_with_pending_push(repo, make_repo, BLOCKED if blocked else CLEAN)
     before = snapshot(server)
-    result = run_cli(["hook", "pre-receive"], server.path, input=stdin)
+    result = run_cli(["hook", "pre-receive", *RELAXED_BUDGET], server.path, input=stdin)
     _expect(result.returncode, blocked, result.stdout + result.stderr)
     assert snapshot(server) == before
 
@@ -123,7 +123,9 @@ def test_pre_receive_rejecting_garbage_stdin_leaves_the_server_untouched(
 ) -> None:
     server, _ = _server_with_pending_push(repo, make_repo, CLEAN)
     before = snapshot(server)
-    result = run_cli(["hook", "pre-receive"], server.path, input=b"\x1b[2J garbage\r\n")
+    result = run_cli(
+        ["hook", "pre-receive", *RELAXED_BUDGET], server.path, input=b"\x1b[2J garbage\r\n"
+    )
     assert result.returncode == 1
     out = result.stdout.decode("utf-8", "replace")
     assert "push rejected (fail closed)" in out, out

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, GitRepo
+from tests.conftest import RELAXED_BUDGET, ROOT, GitRepo
 from tests.hardening.support import run_cli, with_policy, write_script
 
 PACKAGE = ROOT / "agent_guard"
@@ -60,7 +60,8 @@ def _install_pre_receive(server: GitRepo, *, safe_path: bool) -> None:
     flag = " -P" if safe_path else ""
     write_script(
         server.path / "hooks" / "pre-receive",
-        f'#!/bin/sh\nexec {sys.executable}{flag} -m agent_guard hook pre-receive "$@"\n',
+        f"#!/bin/sh\nexec {sys.executable}{flag} -m agent_guard hook pre-receive "
+        f'{" ".join(RELAXED_BUDGET)} "$@"\n',
     )
 
 
@@ -295,7 +296,7 @@ def test_pre_receive_output_has_no_raw_control_characters(
     repo: GitRepo, make_repo: Callable[..., GitRepo]
 ) -> None:
     server, stdin = _server_with_nasty_push(repo, make_repo)
-    result = run_cli(["hook", "pre-receive"], server.path, input=stdin)
+    result = run_cli(["hook", "pre-receive", *RELAXED_BUDGET], server.path, input=stdin)
     output = result.stdout.decode("utf-8", "replace") + result.stderr.decode("utf-8", "replace")
     assert result.returncode == 1, output
     assert "print-call" in output and "protected-file" in output, output
@@ -307,7 +308,7 @@ def test_pre_receive_output_has_no_raw_control_characters(
 def test_push_options_are_printed_escaped(repo: GitRepo, make_repo: Callable[..., GitRepo]) -> None:
     server, stdin = _server_with_nasty_push(repo, make_repo)
     env = {"GIT_PUSH_OPTION_COUNT": "1", "GIT_PUSH_OPTION_0": "agent-guard.skip=\x1b[2J\u202e"}
-    result = run_cli(["hook", "pre-receive"], server.path, input=stdin, env=env)
+    result = run_cli(["hook", "pre-receive", *RELAXED_BUDGET], server.path, input=stdin, env=env)
     output = result.stdout.decode("utf-8", "replace")
     assert "push option `agent-guard.skip=\\x1b[2J\\u202e` ignored" in output, output
     _assert_neutralised(output)

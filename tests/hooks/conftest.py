@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.conftest import SEED_RULE_FILE, GitRepo
+from tests.conftest import RELAXED_BUDGET, SEED_RULE_FILE, GitRepo
 
 CONFIG = """\
 escalation:
@@ -30,7 +30,8 @@ def write_project(repo: GitRepo, config: str = CONFIG) -> None:
 
 
 def pre_receive_script(*args: str) -> str:
-    command = " ".join([sys.executable, "-m", "agent_guard", "hook", "pre-receive", *args])
+    budget = () if "--time-budget" in args else RELAXED_BUDGET
+    command = " ".join([sys.executable, "-m", "agent_guard", "hook", "pre-receive", *budget, *args])
     return f'#!/bin/sh\nexec {command} "$@"\n'
 
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import tracemalloc
 
-import pytest
-
 from tests.conftest import SEED_RULE_FILE, GitRepo
-from tests.hooks.conftest import APPROVER_ENV, install_pre_receive, push
+from tests.hooks.conftest import APPROVER_ENV, push
 from tests.secrets import fakes
 
 Servers = tuple[GitRepo, GitRepo]
@@ -25,15 +23,8 @@ def _head(server: GitRepo) -> str:
     return server.git("rev-parse", "refs/heads/main").strip()
 
 
-@pytest.fixture
-def servers(server_and_clone: Servers) -> Servers:
-    """The server with a time budget for ~20 MB of diff (its parsing, not the scan, costs)."""
-    install_pre_receive(server_and_clone[0], "--time-budget", "120")
-    return server_and_clone
-
-
-def test_a_secret_deep_in_a_large_file_is_refused(servers: Servers) -> None:
-    server, clone = servers
+def test_a_secret_deep_in_a_large_file_is_refused(server_and_clone: Servers) -> None:
+    server, clone = server_and_clone
     before = _head(server)
     token = fakes.github_token()
     assert len(FILLER) > 8 * 2**20
@@ -46,8 +37,8 @@ def test_a_secret_deep_in_a_large_file_is_refused(servers: Servers) -> None:
     assert _head(server) == before
 
 
-def test_a_large_clean_file_passes(servers: Servers) -> None:
-    server, clone = servers
+def test_a_large_clean_file_passes(server_and_clone: Servers) -> None:
+    server, clone = server_and_clone
     clone.write("data/export.csv", FILLER)
     sha = clone.commit("Add the export")
     result = push(clone, "main")
@@ -55,8 +46,8 @@ def test_a_large_clean_file_passes(servers: Servers) -> None:
     assert _head(server) == sha
 
 
-def test_a_python_file_too_large_to_check_needs_an_approver(servers: Servers) -> None:
-    server, clone = servers
+def test_a_python_file_too_large_to_check_needs_an_approver(server_and_clone: Servers) -> None:
+    server, clone = server_and_clone
     before = _head(server)
     clone.write("app/generated.py", b"x = 1\n" * 1_500_000 + b"print(x)\n")  # 9 MB
     sha = clone.commit("Add generated code")

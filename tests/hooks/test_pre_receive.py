@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GitRepo
+from tests.conftest import RELAXED_BUDGET, GitRepo
 from tests.hooks.conftest import (
     APPROVER_ENV,
     CONFIG,
@@ -329,7 +329,7 @@ def run_hook(
     server: GitRepo, stdin: str, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "agent_guard", "hook", "pre-receive", *args],
+        [sys.executable, "-m", "agent_guard", "hook", "pre-receive", *RELAXED_BUDGET, *args],
         cwd=server.path,
         input=stdin,
         capture_output=True,
