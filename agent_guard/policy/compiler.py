@@ -335,6 +335,11 @@ def _read(
     return rule, made, _why(readings, raw, bool(found))
 
 
+def clear_caches() -> None:
+    """Forget the scopes compiled so far (a benchmark's cold start)."""
+    _globs.cache_clear()
+
+
 @lru_cache(maxsize=1024)
 def _globs(patterns: tuple[str, ...]) -> GlobSet:
     """Compiled once per distinct scope: most bindings of a file share their file's globs."""
