@@ -359,23 +359,34 @@ def _patterns(paths: list[str], text: str, action: str | None) -> list[str]:
     return patterns
 
 
-IMPORT_LIST = re.compile(
-    r"\b(?P<kind>forbidden|allowed|banned|disallowed)\s+imports?\s*:\s*(?P<list>.+)$", _F
+IMPORT_LIST = Gate(
+    r"\b(?P<kind>forbidden|allowed|banned|disallowed)\s+imports?\s*:\s*(?P<list>.+)$", ("import",)
 )
-ONLY_IMPORT = re.compile(
+ONLY_IMPORT = Gate(
     r"\bonly\s+(?:(?:layer|module|package|place|code|component)s?\s+)?(?:allowed|permitted)\s+to\s+"
     r"import\s+`?(?P<to>[\w.]+)",
-    _F,
+    ("import",),
 )
-MIX = re.compile(
-    r"\b(?P<a>\w+)\s+and\s+(?P<b>\w+)\s+(?:code\s+)?(?:should|must)\s+(?:not|never)\s+mix\b", _F
+MIX = Gate(
+    r"\b(?P<a>\w+)\s+and\s+(?P<b>\w+)\s+(?:code\s+)?(?:should|must)\s+(?:not|never)\s+mix\b",
+    ("mix",),
 )
-BOUNDARY_WORD = re.compile(r"\bboundar(?:y|ies)\b", _F)
+BOUNDARY_WORD = Gate(r"\bboundar(?:y|ies)\b", ("boundar",))
+BREAKING = re.compile(r"\b(?:cross|violat|break|respect)", _F)
+ARCHITECTURE = Gate(r"\barchitectur\w*\s+(?:rules?|constraints?|layer\w*)", ("architectur",))
+FOLLOWING = re.compile(r"\b(?:violat|respect|break|follow)", _F)
 FROM_IMPORT = re.compile(r"^\W*from\s+([\w.]+)\s+import\b")
-DIRECT_ACCESS = re.compile(
+DIRECT_ACCESS = Gate(
     r"\b(?:access|talk\w*\s+to|query|reach|call|import\w*\s+from)\s+(?:the\s+)?(?P<to>[\w -]{0,20}?"
     r"(?:db|database|models?|repositor(?:y|ies)|layer|api))\s+directly\b",
-    _F,
+    ("directly",),
+)
+NEGATED_USE = Gate(
+    r"\b(?:never|not|don't|no)\s+(?:directly\s+)?(?:use|import)\w*\b", ("use", "import")
+)
+TALKS = Gate(
+    r"\b(?:talk|speak|communicat|connect|depend|reach|import)\w*\b",
+    ("talk", "speak", "communicat", "connect", "depend", "reach", "import"),
 )
 
 
@@ -395,27 +406,23 @@ def _boundary(reading: Reading, context: str) -> Params | None:
     mixed = MIX.search(text)
     if mixed and reading.forbids:
         return {"between": (mixed["a"].lower(), mixed["b"].lower())}
-    if BOUNDARY_WORD.search(text) and re.search(r"\b(?:cross|violat|break|respect)", text, _F):
+    if BOUNDARY_WORD.search(text) and BREAKING.search(text):
         return {}
-    if re.search(r"\barchitectur\w*\s+(?:rules?|constraints?|layer\w*)", text, _F) and re.search(
-        r"\b(?:violat|respect|break|follow)", text, _F
-    ):
+    if ARCHITECTURE.search(text) and FOLLOWING.search(text):
         return {}
     direct = DIRECT_ACCESS.search(text)
     if direct and reading.forbids:
         return {"to": (direct["to"].strip().lower(),)}
-    statement = FROM_IMPORT.match(CODE_SPAN.sub(lambda m: m[1], text))
+    statement = FROM_IMPORT.match(_unquoted(text)) if "from" in text else None
     if statement and reading.forbids:
         return {"to": (statement[1],), "from": scope or _where(text)}
-    negated_use = re.search(
-        r"\b(?:never|not|don't|no)\s+(?:directly\s+)?(?:use|import)\w*\b", text, _F
-    )
+    negated_use = NEGATED_USE.search(text) if reading.paths else None
     if reading.forbids and negated_use and not reading.avoided:
         folders = [p for p in reading.paths if "/" in p]
         if folders:
             return {"to": tuple(p.rstrip("*").rstrip("/") for p in folders)}
-    talks = re.search(r"\b(?:talk|speak|communicat|connect|depend|reach|import)\w*\b", text, _F)
-    if reading.forbids and talks and "`" not in text:
+    talks = TALKS.search(text) if reading.forbids and "`" not in text else None
+    if talks:
         for claim in catalog.claims(text):
             if claim.target is not None:
                 return {"from": (claim.source,), "to": (claim.target,)}

@@ -42,6 +42,9 @@ SENTENCES = (
     "No inline imports or imports inside functions; no `# pragma: no cover`.",
     "Avoid conditionals in tests.",
     "For example, never call `exit()` in a library.",
+    "Forbidden imports: sqlalchemy, httpx. The only layer allowed to import boto3 is aws.",
+    "Api and db code must never mix; respect layer boundaries and architecture rules.",
+    "Never query the database directly.",
 )
 
 
