@@ -129,8 +129,8 @@ ACTION_STEMS: dict[str, tuple[str, ...]] = {
 
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 # Code recognisable without backticks: dotted calls, calls, decorators, pragma comments.
-BARE_CODE = re.compile(
-    r"(?<![\w.`/@])(?:(?<!of\s)(?<!by\s)@[A-Za-z_][\w.]*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\([^()\s]*\))?|"
+BARE_CODE = re.compile(  # `(?:(?=[@#])|\b)` implied by the lookbehind, but fails faster
+    r"(?:(?=[@#])|\b)(?<![\w.`/@])(?:(?<!of\s)(?<!by\s)@[A-Za-z_][\w.]*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\([^()\s]*\))?|"
     r"[A-Za-z_]\w*\([^()\s]*\)|#\s*(?:type:\s*ignore|noqa|pragma:\s*no\s+cover)|"
     r"[A-Z][A-Za-z]*(?:Error|Exception|Middleware|View|Client|Case)|"
     r"[a-z]+_[a-z_]*[a-z])(?![\w`])"
@@ -300,7 +300,7 @@ def read(
 
 def clear_caches() -> None:
     """Forget every sentence and heading read so far (a benchmark's cold start)."""
-    for cached in (read, last_heading, _context_force, _heading_scope, _other_language):
+    for cached in (read, last_heading, _context_force, _heading_scope, _other_language, _is_path):
         cached.cache_clear()
     _globs_language.cache_clear()
 
@@ -474,7 +474,9 @@ def _code_targets(text: str) -> list[str]:
     return list(dict.fromkeys(t for t in targets if t not in NOT_CODE))
 
 
+@lru_cache(maxsize=4096)
 def _is_path(token: str) -> bool:
+    """Whether a token names a file or folder (cached: rule files name the same ones often)."""
     if " " in token.strip():
         return False
     if token.endswith("()") or token.startswith(("@", "#")):
