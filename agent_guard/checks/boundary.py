@@ -3,9 +3,10 @@
 What it does
     For every import a change adds to a module of component X, checks whether the imported
     module belongs to a component Y that a boundary forbids X to reach: "WhatsApp never talks
-    to DB directly". Boundaries come from the config's `boundaries`, or are inferred from
-    rule text naming two configured components. The importing file belongs to X by
-    `components.X.paths`; the imported name belongs to Y by a `components.Y.modules` prefix
+    to DB directly". Boundaries come from the config's `boundaries`, or are drawn from rule
+    sentences whose two sides map to components (policy/components.py). The importing file
+    belongs to X by `components.X.paths`; the imported name belongs to Y by a
+    `components.Y.modules` prefix
     (external packages such as `sqlalchemy` too) or, for a first-party module, by its file
     matching `components.Y.paths`. Relative imports are resolved; imports under
     `if TYPE_CHECKING:` do not count.

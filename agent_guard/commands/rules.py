@@ -151,11 +151,22 @@ def policy_document(policy: Policy, *, explain: bool = False) -> dict[str, objec
         ],
         "protected": [{"pattern": p.pattern, "rule": _where(p.rule)} for p in policy.protected],
         "components": [
-            {"name": c.name, "paths": list(c.paths.patterns), "modules": list(c.modules)}
+            {
+                "name": c.name,
+                "paths": list(c.paths.patterns),
+                "modules": list(c.modules),
+                "origin": c.origin or "config",
+            }
             for c in policy.components.values()
         ],
         "boundaries": [
-            {"from": b.source, "to": b.target, "indirect": b.indirect, "rule": _where(b.rule)}
+            {
+                "from": b.source,
+                "to": b.target,
+                "indirect": b.indirect,
+                "rule": _where(b.rule),
+                "origin": "rules" if b.derived else "config",
+            }
             for b in policy.boundaries
         ],
         "escalation": {
@@ -225,7 +236,8 @@ def render_text(
             )
             if values
         ]
-        add(f"  {component.name:<12} {'  '.join(parts)}")
+        origin = f"  (from {component.origin})" if component.origin else ""
+        add(f"  {component.name:<12} {'  '.join(parts)}{origin}")
     if not policy.components:
         add("  (none configured)")
     add("")

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 
 from agent_guard.policy import catalog
+from agent_guard.policy.gate import Gate, contains_any
 from agent_guard.policy.grammar import CODE_SPAN, Reading, _is_path
 
 _F = re.IGNORECASE
@@ -47,47 +48,52 @@ PYTHON_ONLY = frozenset({
     "docstring",
 })  # fmt: skip
 
-# Constructs recognised by name, without backticks -> the target a ban carries.
-CONSTRUCTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, _F), target)
-    for pattern, target in (
-        (r"\bassert(?:s|ions?)?\b(?!\s+(?:that|call|the))", "assert"),
-        (r"\beval\s*\(|\beval\b(?=\s*(?:or|and|,|\.|$))", "eval"),
-        (r"\b(?:star|wildcard)\s+imports?\b|\bimport\s+\*", "star-import"),
-        (r"\brelative\s+imports?\b", "relative-import"),
+# Constructs recognised by name, without backticks -> the target a ban carries. Each pattern
+# is a Gate: the words after it are ones every match contains (see policy/gate.py).
+CONSTRUCTS: tuple[tuple[Gate, str], ...] = tuple(
+    (Gate(pattern, needles), target)
+    for pattern, needles, target in (
+        (r"\bassert(?:s|ions?)?\b(?!\s+(?:that|call|the))", ("assert",), "assert"),
+        (r"\beval\s*\(|\beval\b(?=\s*(?:or|and|,|\.|$))", ("eval",), "eval"),
+        (r"\b(?:star|wildcard)\s+imports?\b|\bimport\s+\*", ("import",), "star-import"),
+        (r"\brelative\s+imports?\b", ("relative",), "relative-import"),
         (
             r"\b(?:deferred|inline|local|lazy|nested|function[- ]level|conditional)\s+imports?\b|"
             r"\bimports?\s+inside\s+(?:a\s+)?functions?\b",
+            ("import",),
             "import-in-function",
         ),
-        (r"#\s*type:\s*ignore", "# type: ignore"),
-        (r"#\s*noqa\b", "# noqa"),
-        (r"#\s*pragma:\s*no\s+cover", "# pragma: no cover"),
-        (r"\bany\s+types?\b|\btype\s+with\s+`?any`?", "Any"),
-        (r"\braw\s+SQL\b", "raw-sql"),
-        (r"\bdefault\s+exports?\b", "export default"),
-        (r"\bbarrel\s+files?\b", "barrel-file"),
-        (r"\bglobal\s+(?:variables?|state)\b", "global"),
+        (r"#\s*type:\s*ignore", ("ignore",), "# type: ignore"),
+        (r"#\s*noqa\b", ("noqa",), "# noqa"),
+        (r"#\s*pragma:\s*no\s+cover", ("pragma",), "# pragma: no cover"),
+        (r"\bany\s+types?\b|\btype\s+with\s+`?any`?", ("any",), "Any"),
+        (r"\braw\s+SQL\b", ("raw",), "raw-sql"),
+        (r"\bdefault\s+exports?\b", ("default",), "export default"),
+        (r"\bbarrel\s+files?\b", ("barrel",), "barrel-file"),
+        (r"\bglobal\s+(?:variables?|state)\b", ("global",), "global"),
         (
             r"\b(?:conditions|conditionals|branching|if[- ]statements)\b.{0,20}\btests?\b",
+            ("test",),
             "if-in-test",
         ),
-        (r"\bf-strings?\b.{0,30}\blog", "f-string-in-log"),
-        (r"\bunittest\b", "unittest"),
+        (r"\bf-strings?\b.{0,30}\blog", ("f-string",), "f-string-in-log"),
+        (r"\bunittest\b", ("unittest",), "unittest"),
     )
 )
 # What using X everywhere rules out (a prescription that names its alternative by convention).
-ALTERNATIVES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, _F), target)
-    for pattern, target in (
-        (r"\bpathlib\b", "os.path"),
-        (r"\babsolute\s+imports?\b", "relative-import"),
+ALTERNATIVES: tuple[tuple[Gate, str], ...] = tuple(
+    (Gate(pattern, needles), target)
+    for pattern, needles, target in (
+        (r"\bpathlib\b", ("pathlib",), "os.path"),
+        (r"\babsolute\s+imports?\b", ("absolute",), "relative-import"),
         (
             r"\b(?:top[- ]level\s+imports?|imports?\s+(?:go\s+)?at\s+(?:the\s+)?top)\b",
+            ("import",),
             "import-in-function",
         ),
     )
 )
+PSEUDO_TARGETS = frozenset(target for _, target in (*CONSTRUCTS, *ALTERNATIVES))
 COMMAND_TARGET = re.compile(r"^(?:pip|uv|npm|make|git|pytest|python|--)\b")
 
 
@@ -100,8 +106,8 @@ def bind(reading: Reading, context: str = "") -> list[tuple[str, Params]]:
     for check, binder in BINDERS:
         if reading.force == "permission" and check != "boundary":
             continue  # what a rule permits is never forbidden; an allow-list is a boundary
-        trigger = _TRIGGER_PATTERNS.get(check)
-        if trigger is not None and trigger.search(words) is None:
+        trigger = TRIGGERS.get(check)
+        if trigger is not None and not contains_any(words, trigger):
             continue  # none of the words this check's binder looks for: skip it cheaply
         if check in PYTHON_ONLY and reading.language == "other":
             continue
@@ -128,7 +134,7 @@ def _owned(target: str) -> bool:
         _is_print(target)
         or _is_except(target)
         or target.startswith("time.sleep")
-        or re.search(r"=\s*(?:\[\]|\{\})", target) is not None
+        or ("=" in target and EMPTY_DEFAULT.search(target) is not None)
     )
 
 
@@ -156,10 +162,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
                           "commit"),
     "docstring": ("docstring",),
 }  # fmt: skip
-_TRIGGER_PATTERNS = {
-    slug: re.compile("|".join(re.escape(word) for word in words))
-    for slug, words in TRIGGERS.items()
-}
+EMPTY_DEFAULT = re.compile(r"=\s*(?:\[\]|\{\})")
 SPECIFIC = frozenset({"print-call", "broad-except", "blocking-in-async", "mutable-default"})
 
 
@@ -177,11 +180,9 @@ def _main(reading: Reading) -> str:
 
 def _banned_code(reading: Reading, context: str) -> Params | None:
     text = _main(reading)
-    plain = CODE_SPAN.sub(lambda m: m[1], text)
+    plain = _unquoted(text)
     targets = [t for t in reading.avoided if _construct(t)]
-    tests_only = re.search(
-        r"\b(asserts?|assertions?|mocks?|print\w*)\s+only\s+in\s+tests\b", plain, _F
-    )
+    tests_only = TESTS_ONLY.search(plain)
     if tests_only:
         targets += [t for p, t in CONSTRUCTS if p.search(tests_only[1])]
     if reading.forbids:
@@ -190,7 +191,7 @@ def _banned_code(reading: Reading, context: str) -> Params | None:
         ):
             return None
         prohibited = " ".join(c.text for c in reading.clauses if c.force == "prohibition") or plain
-        prohibited = CODE_SPAN.sub(lambda m: m[1], prohibited)
+        prohibited = _unquoted(prohibited)
         targets += [t for p, t in CONSTRUCTS if p.search(prohibited)]
     elif reading.force in ("obligation", "preference", "none"):
         targets += [t for p, t in ALTERNATIVES if p.search(plain)]
@@ -198,14 +199,13 @@ def _banned_code(reading: Reading, context: str) -> Params | None:
         if tail:
             targets += [t for p, t in CONSTRUCTS if p.search(tail)]
     if reading.inherited and reading.force == "prohibition" and not targets:
-        head = re.split(r"\s[\u2192]\s|\s->\s", plain)[0]
+        head = ARROW.split(plain)[0]
         code = list(_leading_code(head))
         targets += code
-    pseudo = {target for _, target in (*CONSTRUCTS, *ALTERNATIVES)}
     targets = [
         t
         for t in dict.fromkeys(targets)
-        if not _is_print(t) and not _is_except(t) and (t in pseudo or _construct(t))
+        if not _is_print(t) and not _is_except(t) and (t in PSEUDO_TARGETS or _construct(t))
     ]
     targets = [t for t in targets if not any(o.startswith(t + "(") for o in targets)]
     if not targets or _only_imports(targets, plain) or IMPORT_LIST.search(plain):
@@ -215,37 +215,58 @@ def _banned_code(reading: Reading, context: str) -> Params | None:
     return {"targets": tuple(targets), **_scope(reading), "language": (reading.language,)}
 
 
+TESTS_ONLY = Gate(r"\b(asserts?|assertions?|mocks?|print\w*)\s+only\s+in\s+tests\b", ("only",))
+ARROW = re.compile(r"\s[\u2192]\s|\s->\s")
+CONTRAST_TAIL = Gate(
+    r"(?:,\s*|\()not\s+(.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(.+)$",
+    ("not", "instead", "rather", "over"),
+    0,
+)
+LEADING_CODE = re.compile(r"^\W*((?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*\([^)]*\)(?:\.\w+\([^)]*\))*)")
+IMPORT_STATEMENT = re.compile(r"^(?:from\s+\S+\s+)?import\s")
+COMMAND_FLAG = re.compile(r"\s--?[A-Za-z]")
+SCRIPT_RUN = re.compile(r"^[\w./-]+\.(?:py|sh)\s")
+PLAIN_WORDS = re.compile(r"[\w-]+\s[\w\s-]+")
+EXCEPT_TOKEN = re.compile(r"^except\b")
+PRINT_TOKEN = re.compile(r"print(?:\s*\(.*\))?")
+
+
+def _unquoted(text: str) -> str:
+    """`text` with its code spans' backticks removed (their code kept)."""
+    return CODE_SPAN.sub(lambda m: m[1], text) if "`" in text else text
+
+
 def _contrast_tail(text: str) -> str:
-    found = re.search(r"(?:,\s*|\()not\s+(.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(.+)$", text)
+    found = CONTRAST_TAIL.search(text)
     return (found[1] or found[2]) if found else ""
 
 
 def _leading_code(text: str) -> list[str]:
     """Code an anti-pattern item starts with (`db.query(...) inside a router`)."""
-    found = re.match(r"^\W*((?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*\([^)]*\)(?:\.\w+\([^)]*\))*)", text)
+    found = LEADING_CODE.match(text)
     return [found[1]] if found else []
 
 
 def _only_imports(targets: list[str], text: str) -> bool:
     """`from x import y` statements are boundaries, not banned code."""
-    return all(re.match(r"^(?:from\s+\S+\s+)?import\s", t) for t in targets)
+    return all(IMPORT_STATEMENT.match(t) for t in targets)
 
 
 def _construct(token: str) -> bool:
     token = token.strip()
     if not token or COMMAND_TARGET.match(token) or _is_path(token):
         return False
-    if re.search(r"\s--?[A-Za-z]", token) or re.match(r"^[\w./-]+\.(?:py|sh)\s", token):
+    if COMMAND_FLAG.search(token) or SCRIPT_RUN.match(token):
         return False  # a command line (`tool --flag`, `script.py args`), not code
-    return not re.fullmatch(r"[\w-]+\s[\w\s-]+", token)  # plain words are not code
+    return not PLAIN_WORDS.fullmatch(token)  # plain words are not code
 
 
 def _is_except(token: str) -> bool:
-    return re.match(r"^except\b", token.strip()) is not None
+    return EXCEPT_TOKEN.match(token.strip()) is not None
 
 
 def _is_print(token: str) -> bool:
-    return re.fullmatch(r"print(?:\s*\(.*\))?", token.strip()) is not None
+    return PRINT_TOKEN.fullmatch(token.strip()) is not None
 
 
 MIGRATIONS = re.compile(r"\bmigrations?\b", _F)
@@ -338,23 +359,34 @@ def _patterns(paths: list[str], text: str, action: str | None) -> list[str]:
     return patterns
 
 
-IMPORT_LIST = re.compile(
-    r"\b(?P<kind>forbidden|allowed|banned|disallowed)\s+imports?\s*:\s*(?P<list>.+)$", _F
+IMPORT_LIST = Gate(
+    r"\b(?P<kind>forbidden|allowed|banned|disallowed)\s+imports?\s*:\s*(?P<list>.+)$", ("import",)
 )
-ONLY_IMPORT = re.compile(
+ONLY_IMPORT = Gate(
     r"\bonly\s+(?:(?:layer|module|package|place|code|component)s?\s+)?(?:allowed|permitted)\s+to\s+"
     r"import\s+`?(?P<to>[\w.]+)",
-    _F,
+    ("import",),
 )
-MIX = re.compile(
-    r"\b(?P<a>\w+)\s+and\s+(?P<b>\w+)\s+(?:code\s+)?(?:should|must)\s+(?:not|never)\s+mix\b", _F
+MIX = Gate(
+    r"\b(?P<a>\w+)\s+and\s+(?P<b>\w+)\s+(?:code\s+)?(?:should|must)\s+(?:not|never)\s+mix\b",
+    ("mix",),
 )
-BOUNDARY_WORD = re.compile(r"\bboundar(?:y|ies)\b", _F)
+BOUNDARY_WORD = Gate(r"\bboundar(?:y|ies)\b", ("boundar",))
+BREAKING = re.compile(r"\b(?:cross|violat|break|respect)", _F)
+ARCHITECTURE = Gate(r"\barchitectur\w*\s+(?:rules?|constraints?|layer\w*)", ("architectur",))
+FOLLOWING = re.compile(r"\b(?:violat|respect|break|follow)", _F)
 FROM_IMPORT = re.compile(r"^\W*from\s+([\w.]+)\s+import\b")
-DIRECT_ACCESS = re.compile(
+DIRECT_ACCESS = Gate(
     r"\b(?:access|talk\w*\s+to|query|reach|call|import\w*\s+from)\s+(?:the\s+)?(?P<to>[\w -]{0,20}?"
     r"(?:db|database|models?|repositor(?:y|ies)|layer|api))\s+directly\b",
-    _F,
+    ("directly",),
+)
+NEGATED_USE = Gate(
+    r"\b(?:never|not|don't|no)\s+(?:directly\s+)?(?:use|import)\w*\b", ("use", "import")
+)
+TALKS = Gate(
+    r"\b(?:talk|speak|communicat|connect|depend|reach|import)\w*\b",
+    ("talk", "speak", "communicat", "connect", "depend", "reach", "import"),
 )
 
 
@@ -374,27 +406,23 @@ def _boundary(reading: Reading, context: str) -> Params | None:
     mixed = MIX.search(text)
     if mixed and reading.forbids:
         return {"between": (mixed["a"].lower(), mixed["b"].lower())}
-    if BOUNDARY_WORD.search(text) and re.search(r"\b(?:cross|violat|break|respect)", text, _F):
+    if BOUNDARY_WORD.search(text) and BREAKING.search(text):
         return {}
-    if re.search(r"\barchitectur\w*\s+(?:rules?|constraints?|layer\w*)", text, _F) and re.search(
-        r"\b(?:violat|respect|break|follow)", text, _F
-    ):
+    if ARCHITECTURE.search(text) and FOLLOWING.search(text):
         return {}
     direct = DIRECT_ACCESS.search(text)
     if direct and reading.forbids:
         return {"to": (direct["to"].strip().lower(),)}
-    statement = FROM_IMPORT.match(CODE_SPAN.sub(lambda m: m[1], text))
+    statement = FROM_IMPORT.match(_unquoted(text)) if "from" in text else None
     if statement and reading.forbids:
         return {"to": (statement[1],), "from": scope or _where(text)}
-    negated_use = re.search(
-        r"\b(?:never|not|don't|no)\s+(?:directly\s+)?(?:use|import)\w*\b", text, _F
-    )
+    negated_use = NEGATED_USE.search(text) if reading.paths else None
     if reading.forbids and negated_use and not reading.avoided:
         folders = [p for p in reading.paths if "/" in p]
         if folders:
             return {"to": tuple(p.rstrip("*").rstrip("/") for p in folders)}
-    talks = re.search(r"\b(?:talk|speak|communicat|connect|depend|reach|import)\w*\b", text, _F)
-    if reading.forbids and talks and "`" not in text:
+    talks = TALKS.search(text) if reading.forbids and "`" not in text else None
+    if talks:
         for claim in catalog.claims(text):
             if claim.target is not None:
                 return {"from": (claim.source,), "to": (claim.target,)}

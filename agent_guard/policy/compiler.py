@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -20,6 +20,7 @@ from agent_guard.checks.registry import BY_SLUG, CHECKS
 from agent_guard.globs import GlobSet, compile_globs
 from agent_guard.model import Rule, Severity
 from agent_guard.policy import binders, catalog, grammar
+from agent_guard.policy.components import SYNONYMS, Resolver, Side, derive
 from agent_guard.policy.config import Config
 from agent_guard.policy.model import (
     Binding,
@@ -44,12 +45,7 @@ POLICY_FILES: tuple[str, ...] = (
 # `globs` do not narrow them. "Never commit secrets" in a `**/*.py` rule file still means a
 # secret in `config.yaml`.
 UNSCOPED_FAMILIES = frozenset({"path", "secret", "commit"})
-# Synonyms a rule may use for a component's name ("DB" for a component called "database").
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "db": ("database", "databases", "data-layer"),
-    "database": ("db",),
-    "llm": ("llms", "ai", "language-model"),
-}
+__all__ = ["SYNONYMS", "compile_policy"]
 
 
 @dataclass(slots=True)
@@ -64,8 +60,12 @@ def compile_policy(
     config: Config,
     files: Sequence[ParsedRuleFile],
     discovery_patterns: Sequence[str] = (),
+    packages: Callable[[], Sequence[str]] | None = None,
 ) -> Policy:
-    """Compile parsed rule files under a validated config (imports pathspec via globs)."""
+    """Compile parsed rule files under a validated config (imports pathspec via globs).
+
+    `packages` lists the repository's package folders; it is called only when a boundary
+    rule names a component the config does not define (see policy/components.py)."""
     bound: dict[str, _Bound] = {}
     notes: list[str] = []
     protected: dict[str, ProtectedPath] = {}
@@ -125,7 +125,9 @@ def compile_policy(
         name: Component(name, compile_globs(c.paths), c.modules)
         for name, c in config.components.items()
     }
-    resolve = _resolver(config)
+    resolver = Resolver(
+        components, {name: c.aliases for name, c in config.components.items()}, packages
+    )
     boundary_rule = _top_rule(bound.get("boundary"))
     boundaries: dict[tuple[str, str], Boundary] = {
         (b.source, b.target): Boundary(b.source, b.target, b.indirect, boundary_rule)
@@ -133,22 +135,27 @@ def compile_policy(
     }
     read_only: list[str] = []
     for claim, rule in claims:
-        names = [claim.source] if claim.target is None else [claim.source, claim.target]
-        resolved = [resolve(name) for name in names]
-        missing = [name for name, found in zip(names, resolved, strict=True) if found is None]
-        if missing:
-            where = f"{rule.file}:{rule.line}"
-            notes.extend(
-                f"{where}: component {name!r} is not configured in components; "
-                "add it to .agent-guard.yaml to enforce this rule"
-                for name in missing
+        if claim.target is not None:
+            continue
+        component, why = resolver.resolve(Side("word", claim.source))
+        if component is None:
+            notes.append(
+                f"{rule.file}:{rule.line}: could not map {claim.source!r} to a component "
+                f"({why}); add it to `components` in .agent-guard.yaml to enforce this rule"
             )
             continue
-        if claim.target is None:
-            read_only.append(str(resolved[0]))
-        else:
-            key = (str(resolved[0]), str(resolved[1]))
-            boundaries.setdefault(key, Boundary(key[0], key[1], not claim.direct_only, rule))
+        components.setdefault(component.name, component)
+        read_only.append(component.name)
+    derived = derive(
+        [b for b in bindings if b.check == "boundary"],
+        [(c.source, c.target, c.direct_only, rule) for c, rule in claims if c.target],
+        resolver,
+    )
+    notes.extend(derived.notes)
+    for name, component in derived.components.items():
+        components.setdefault(name, component)
+    for key, boundary in derived.boundaries.items():
+        boundaries.setdefault(key, boundary)
 
     checks = _settings(
         config, bound, read_only, has_protected=bool(protected), has_boundaries=bool(boundaries)
@@ -335,6 +342,11 @@ def _read(
     return rule, made, _why(readings, raw, bool(found))
 
 
+def clear_caches() -> None:
+    """Forget the scopes compiled so far (a benchmark's cold start)."""
+    _globs.cache_clear()
+
+
 @lru_cache(maxsize=1024)
 def _globs(patterns: tuple[str, ...]) -> GlobSet:
     """Compiled once per distinct scope: most bindings of a file share their file's globs."""
@@ -348,23 +360,6 @@ def _top_rule(entry: _Bound | None) -> Rule | None:
 def _ordered(rules: Iterable[Rule]) -> tuple[Rule, ...]:
     """Highest severity first (stable: file order among equals), so `rules[0]` is quoted."""
     return tuple(sorted(rules, key=lambda rule: -rule.severity.rank))
-
-
-def _resolver(config: Config) -> _Resolve:
-    names: dict[str, str] = {}
-    for name, component in config.components.items():
-        for word in (name, *component.aliases, *SYNONYMS.get(name.lower(), ())):
-            names.setdefault(word.lower(), name)
-            names.setdefault(word.lower() + "s", name)
-    return _Resolve(names)
-
-
-@dataclass(frozen=True, slots=True)
-class _Resolve:
-    names: Mapping[str, str]
-
-    def __call__(self, word: str) -> str | None:
-        return self.names.get(word.lower())
 
 
 def _settings(

@@ -26,45 +26,52 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from agent_guard.policy.gate import Gate, contains_any
+
 _FLAGS = re.IGNORECASE
 
-PROHIBIT = re.compile(
-    r"(?<!\bit\s)(?<!which\s)(?<!that\s)(?<!this\s)\b(?:never|must\s+not|mustn't|do\s+not|"
+# The force markers. Each is a Gate (agent_guard/policy/gate.py): its needles are words every
+# match contains, so the many sentences without them cost a substring test, not a search.
+PROHIBIT = Gate(
+    r"\b(?<!\bit\s)(?<!which\s)(?<!that\s)(?<!this\s)(?:never|must\s+not|mustn't|do\s+not|"
     r"don't|shall\s+not|may\s+not|not\s+allowed|forbidden|prohibited|disallowed|banned|"
     r"under\s+no\s+circumstances|reject)\b|^\s*no\b|[\s(/]no\s+(?=[`\w])",
-    _FLAGS,
+    ("no", "n't", "never", "forbidden", "prohibited", "disallowed", "banned", "reject"),
 )
-PROHIBIT_SOFT = re.compile(
-    r"(?<!to )(?<!order to )\b(?:avoid\w*|should\s+not|shouldn't|discourag\w*|minimi[sz]e|"
+PROHIBIT_SOFT = Gate(
+    r"\b(?<!to )(?<!order to )(?:avoid\w*|should\s+not|shouldn't|discourag\w*|minimi[sz]e|"
     r"refrain|try\s+not\s+to|"
     r"steer\s+clear)\b",
-    _FLAGS,
+    ("avoid", "should", "discourag", "minimi", "refrain", "try", "steer"),
 )
 SHOUTED_NOT = re.compile(r"\bNOT\b")
-OBLIGE = re.compile(
+OBLIGE = Gate(
     r"\b(?:must|always|required|requires?|ensure|need\s+to|needs\s+to|have\s+to|has\s+to|shall|"
     r"mandatory|only)\b",
-    _FLAGS,
+    ("must", "always", "requir", "ensure", "need", "have", "has", "shall", "mandatory", "only"),
 )
-PREFER = re.compile(
-    r"\b(?:prefer\w*|should|recommended|favou?r|ideally|instead\s+of|rather\s+than)\b", _FLAGS
+PREFER = Gate(
+    r"\b(?:prefer\w*|should|recommended|favou?r|ideally|instead\s+of|rather\s+than)\b",
+    ("prefer", "should", "recommended", "favo", "ideally", "instead", "rather"),
 )
-PERMIT = re.compile(
+PERMIT = Gate(
     r"\b(?:may|ok(?:ay)?\s+to|is\s+fine|are\s+fine|acceptable|permitted|allow(?:s|ed)?|"
     r"you\s+can|can\s+be|is\s+allowed|are\s+allowed|explicitly\s+allows)\b",
-    _FLAGS,
+    ("may", "ok", "fine", "acceptable", "permitted", "allow", "can"),
 )
-ESCALATE = re.compile(
+ESCALATE = Gate(
     r"\b(?:escalat\w*|approv\w*|ask\s+(?:first|before|the\s+user|a\s+human|for\s+(?:permission|"
     r"approval|review))|check\s+with|confirm\s+with)\b",
-    _FLAGS,
+    ("escalat", "approv", "ask", "check", "confirm"),
 )
-EXCEPTION = re.compile(
+EXCEPTION = Gate(
     r"\b(?:unless|(?<![`\w])(?<!bare\s)except(?![`\w])(?!\s+[A-Z(:])(?:\s+(?:for|when|in))?|"
     r"valid\s+exceptions?|other\s+than|only\s+if)\b"
     r"(?P<rest>.*)$",
-    _FLAGS,
+    ("unless", "except", "valid", "other", "only"),
 )
+ASKED = Gate(r"\bunless\s+(?:explicitly\s+)?asked", ("unless",))
+EXAMPLE_LEAD = Gate(r"^\W*(?:for\s+example|e\.g\.|example:)", ("example", "e.g."))
 SOFT_CONTEXT = re.compile(r"avoid|mistake|pitfall|anti.?pattern|discourag|smell|bad\b", _FLAGS)
 DONT_CONTEXT = re.compile(
     r"\b(?:don'?ts?|do\s+not|never|forbidden|prohibited|not\s+allowed|reject|banned|must\s+not)\b",
@@ -119,11 +126,11 @@ ACTION_STEMS: dict[str, tuple[str, ...]] = {
     "log": ("log", "print"),
     "use": ("us", "call", "invok", "instantiat", "rais", "type", "rely", "employ"),
 }
-_STEMS = {name: re.compile("|".join(stems)) for name, stems in ACTION_STEMS.items()}
+
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 # Code recognisable without backticks: dotted calls, calls, decorators, pragma comments.
-BARE_CODE = re.compile(
-    r"(?<![\w.`/@])(?:(?<!of\s)(?<!by\s)@[A-Za-z_][\w.]*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\([^()\s]*\))?|"
+BARE_CODE = re.compile(  # `(?:(?=[@#])|\b)` implied by the lookbehind, but fails faster
+    r"(?:(?=[@#])|\b)(?<![\w.`/@])(?:(?<!of\s)(?<!by\s)@[A-Za-z_][\w.]*|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\([^()\s]*\))?|"
     r"[A-Za-z_]\w*\([^()\s]*\)|#\s*(?:type:\s*ignore|noqa|pragma:\s*no\s+cover)|"
     r"[A-Z][A-Za-z]*(?:Error|Exception|Middleware|View|Client|Case)|"
     r"[a-z]+_[a-z_]*[a-z])(?![\w`])"
@@ -165,6 +172,12 @@ OTHER_LANGUAGES = re.compile(
     r"rust|java|kotlin|swift|c\+\+|c#|frontend|css|html)\b|\.tsx?\b|\.jsx?\b",
     _FLAGS,
 )
+OTHER_LANGUAGE_WORDS = Gate(
+    OTHER_LANGUAGES.pattern,
+    ("script", "react", "jsx", "tsx", "node", "vue", "angular", "svelte", "go", "rust", "java",
+     "kotlin", "swift", "c++", "c#", "frontend", "css", "html", ".ts", ".js"),
+)  # fmt: skip
+TS_JS = Gate(r"\.tsx?\b|\.jsx?\b", (".ts", ".js"), 0)
 NON_PYTHON_GLOB = re.compile(
     r"\.(?:tsx?|jsx?|mjs|cjs|vue|svelte|go|rs|java|kt|swift|css|scss|html)\b"
 )
@@ -233,9 +246,10 @@ def read(
     Cached: rule files repeat themselves, and a Reading is frozen, so the same sentence in
     the same place is read once."""
     plain = text.replace("**", "").replace("__", "")
-    understood = not NON_LATIN.search(CODE_SPAN.sub("", plain))
-    force, strength = _force(plain)
-    if re.match(r"^\W*(?:for\s+example|e\.g\.|example:)", plain, _FLAGS):
+    understood = plain.isascii() or not NON_LATIN.search(_without_code(plain, ""))
+    found = EXCEPTION.search(plain)
+    force, strength = _force(plain, found)
+    if EXAMPLE_LEAD.search(plain):
         force, strength = "none", None  # an example of a rule, not a rule
     clauses = tuple(_clauses(plain, force))
     inherited = False
@@ -253,14 +267,13 @@ def read(
         last = last_heading(tag_path)
         force, strength = _context_force(last)
         inherited = force != "none"
-    if force == "none" and IMPERATIVE.search(plain):
+    if force == "none" and IMPERATIVE.match(plain):
         force = "obligation"
     avoided = tuple(dict.fromkeys(t for c in clauses for t in c.avoided))
     preferred = tuple(dict.fromkeys(t for c in clauses for t in c.preferred if t not in avoided))
     if force in ("prohibition", "escalation") and not avoided and inherited:
         avoided = tuple(t for t in _code_targets(plain) if not _is_path(t))
     exception = ""
-    found = EXCEPTION.search(plain)
     main = plain
     if found:
         exception = found[0].strip()
@@ -285,19 +298,38 @@ def read(
     )
 
 
+def clear_caches() -> None:
+    """Forget every sentence and heading read so far (a benchmark's cold start)."""
+    for cached in (read, last_heading, _context_force, _heading_scope, _other_language, _is_path):
+        cached.cache_clear()
+    _globs_language.cache_clear()
+
+
+LAST_HEADING = re.compile(r"(?:^|/)([^/]*\([^()]*\)|[^/]*)$")
+
+
+@lru_cache(maxsize=1024)
 def last_heading(tag_path: str) -> str:
-    """The nearest heading of a tag path (headings are joined by "/", and may hold one)."""
-    found = re.search(r"(?:^|/)([^/]*\([^()]*\)|[^/]*)$", tag_path)
+    """The nearest heading of a tag path (headings are joined by "/", and may hold one).
+    Cached: every sentence of a section asks it of the same tag path."""
+    found = LAST_HEADING.search(tag_path)
     return found[1] if found else tag_path
 
 
-def _force(text: str) -> tuple[str, str | None]:
-    """The sentence's own force (the first marker decides between strong and soft)."""
-    if ESCALATE.search(text) and not re.search(r"\bunless\s+(?:explicitly\s+)?asked", text, _FLAGS):
+_UNSEEN = object()
+
+
+def _force(text: str, exception: object = _UNSEEN) -> tuple[str, str | None]:
+    """The sentence's own force (the first marker decides between strong and soft).
+    `exception` is `EXCEPTION.search(text)` when the caller has it already."""
+    if ESCALATE.search(text) and not ASKED.search(text):
         return "escalation", "escalate"
-    before_exception = EXCEPTION.split(text)[0] if EXCEPTION.search(text) else text
+    found = EXCEPTION.search(text) if exception is _UNSEEN else exception
+    before_exception = text[: found.start()] if isinstance(found, re.Match) else text
     permit = PERMIT.search(before_exception)
-    hard = PROHIBIT.search(before_exception) or SHOUTED_NOT.search(before_exception)
+    hard = PROHIBIT.search(before_exception) or (
+        SHOUTED_NOT.search(before_exception) if "NOT" in before_exception else None
+    )
     soft = PROHIBIT_SOFT.search(before_exception)
     if permit and not hard and not soft:
         return "permission", None
@@ -320,8 +352,10 @@ ALLOW_CONTEXT = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def _context_force(lead: str) -> tuple[str, str | None]:
-    """The force a lead-in or heading gives the items below it ("Never:", "Ask first")."""
+    """The force a lead-in or heading gives the items below it ("Never:", "Ask first").
+    Cached: the items of one list share their lead-in."""
     if ALLOW_CONTEXT.search(lead):
         return "permission", None
     if ASK_CONTEXT.search(lead):
@@ -333,22 +367,27 @@ def _context_force(lead: str) -> tuple[str, str | None]:
     return "none", None
 
 
-CLAUSE_SPLIT = re.compile(
+CLAUSE_SPLIT = Gate(
     r";|\s*[\u2014\u2013]\s*|\s-\s|\s\u2192\s|\s->\s|,\s+(?=(?:but|and\s+use|if|use|prefer|instead)\b)|"
-    r",\s+(?=(?i:never|do\s+not|don't|always)\b)"
+    r",\s+(?=(?i:never|do\s+not|don't|always)\b)",
+    (";", "\u2014", "\u2013", "-", "\u2192", ","),
+    0,
 )
-CONTRAST = re.compile(
+CONTRAST = Gate(
     r"(?:,\s*|\()(?:not|never)\s+(?P<a>.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(?P<b>.+)$",
-    _FLAGS,
+    ("not", "never", "instead", "rather", "over"),
 )
-
-
-PAIR = re.compile(r"`([^`]+)`\s+(?:over|instead\s+of|rather\s+than)\s+`([^`]+)`", _FLAGS)
+PAIR = Gate(
+    r"`([^`]+)`\s+(?:over|instead\s+of|rather\s+than)\s+`([^`]+)`", ("over", "instead", "rather")
+)
+WITHOUT = Gate(r"^(?P<head>.*?)\bwithout\b(?P<tail>.*)$", ("without",))
+ONE_WORD = re.compile(r"^\s*([a-z_][\w.]*)\s*[.)]?\s*$")
+USE_WORD = Gate(r"\buse\s+[a-z_][\w.]*\s*$", ("use",))
 
 
 def _clauses(text: str, whole: str) -> list[Clause]:
     clauses: list[Clause] = []
-    parts = CLAUSE_SPLIT.split(text)
+    parts = CLAUSE_SPLIT.pattern.split(text) if CLAUSE_SPLIT.possible(text) else [text]
     for part in parts:
         if not part.strip():
             continue
@@ -356,8 +395,8 @@ def _clauses(text: str, whole: str) -> list[Clause]:
         avoided: list[str] = []
         preferred: list[str] = []
         contrast = CONTRAST.search(part)
-        pairs = PAIR.findall(part)
-        without = re.search(r"^(?P<head>.*?)\bwithout\b(?P<tail>.*)$", part, _FLAGS)
+        pairs = PAIR.pattern.findall(part) if "`" in part and PAIR.possible(part) else []
+        without = WITHOUT.search(part)
         if pairs:
             preferred = [a for a, _ in pairs]
             avoided = [b for _, b in pairs]
@@ -374,8 +413,8 @@ def _clauses(text: str, whole: str) -> list[Clause]:
             head = part[: contrast.start()]
             avoided = [t for t in _code_targets(tail) if not _is_path(t)]
             preferred = [t for t in _code_targets(head) if not _is_path(t)]
-            word = re.match(r"^\s*([a-z_][\w.]*)\s*[.)]?\s*$", tail)
-            if not avoided and word and re.search(r"\buse\s+[a-z_][\w.]*\s*$", head, _FLAGS):
+            word = ONE_WORD.match(tail)
+            if not avoided and word and USE_WORD.search(head):
                 avoided = [word[1]]  # "use anyio, not asyncio": module names
 
             if not avoided:
@@ -388,10 +427,22 @@ def _clauses(text: str, whole: str) -> list[Clause]:
     return clauses
 
 
+def _without_code(text: str, replacement: str) -> str:
+    """`text` with its code spans replaced (the text itself when it has none)."""
+    return CODE_SPAN.sub(replacement, text) if "`" in text else text
+
+
+def _spans(text: str) -> list[re.Match[str]]:
+    return list(CODE_SPAN.finditer(text)) if "`" in text else []
+
+
+PATH_WORD = re.compile(r"(?<![\w`/.])(?:[\w.-]+/)+(?:[\w.*-]+)?(?![\w`/])")
+
+
 def _all_tokens(text: str) -> list[str]:
-    tokens = [m[1].strip() for m in CODE_SPAN.finditer(text)]
-    bare = CODE_SPAN.sub(" ", text)
-    for match in re.finditer(r"(?<![\w`/.])(?:[\w.-]+/)+(?:[\w.*-]+)?(?![\w`/])", bare):
+    tokens = [m[1].strip() for m in _spans(text)]
+    bare = _without_code(text, " ")
+    for match in PATH_WORD.finditer(bare) if "/" in bare else ():
         token = match[0]
         if (
             token.endswith("/")
@@ -402,26 +453,30 @@ def _all_tokens(text: str) -> list[str]:
     return tokens
 
 
-EXAMPLE = re.compile(r"\((?:e\.g\.|for\s+example|such\s+as)[^()]*\)", _FLAGS)
+EXAMPLE = Gate(r"\((?:e\.g\.|for\s+example|such\s+as)[^()]*\)", ("e.g.", "example", "such"))
+NOT_CODE = frozenset({"e.g", "i.e", "etc"})
 
 
 def _code_targets(text: str) -> list[str]:
     """Code named in `text`: code spans (not commands or flags), then recognisable code.
     Examples in parentheses ("(e.g. `x`)") illustrate; they are not what the rule names."""
-    text = EXAMPLE.sub(" ", text)
+    if EXAMPLE.possible(text):
+        text = EXAMPLE.pattern.sub(" ", text)
     targets: list[str] = []
-    for match in CODE_SPAN.finditer(text):
+    for match in _spans(text):
         token = match[1].strip()
         first = token.split()[0] if token.split() else ""
         if not token or token.startswith("-") or first in COMMAND_WORDS or first.startswith("$"):
             continue
         targets.append(token)
-    bare = CODE_SPAN.sub(" ", text)
+    bare = _without_code(text, " ")
     targets.extend(match[0] for match in BARE_CODE.finditer(bare) if not _is_path(match[0]))
-    return list(dict.fromkeys(t for t in targets if not re.fullmatch(r"e\.g|i\.e|etc", t)))
+    return list(dict.fromkeys(t for t in targets if t not in NOT_CODE))
 
 
+@lru_cache(maxsize=4096)
 def _is_path(token: str) -> bool:
+    """Whether a token names a file or folder (cached: rule files name the same ones often)."""
     if " " in token.strip():
         return False
     if token.endswith("()") or token.startswith(("@", "#")):
@@ -436,11 +491,11 @@ def _is_path(token: str) -> bool:
 def _action(text: str) -> str | None:
     """The first action verb of the sentence's main clause."""
     first: tuple[int, str] | None = None
-    bare = CODE_SPAN.sub(" ", text)
+    bare = _without_code(text, " ")
     low = bare.lower()
     for name, pattern in ACTIONS:
-        if _STEMS[name].search(low) is None:
-            continue
+        if not contains_any(low, ACTION_STEMS[name]):
+            continue  # none of its verbs' stems: skip the search
         found = pattern.search(bare)
         if found and (first is None or found.start() < first[0]):
             first = (found.start(), name)
@@ -455,21 +510,49 @@ def _scope(text: str, tag_path: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         pass  # nothing about tests: skip the two searches
     elif TESTS_OUT.search(text):
         exclude.extend(TEST_GLOBS)
-    elif TESTS_IN.search(text) or re.search(r"\btest", last_heading(tag_path), _FLAGS):
+    elif TESTS_IN.search(text) or TEST_WORD.search(last_heading(tag_path)):
         include.extend(TEST_GLOBS)
-    headings = HEADING_PATH.findall(tag_path)  # a heading may hold a "/" itself
-    if headings and tag_path.rstrip().endswith(")"):
-        include.extend(p.strip().strip("`") for p in headings[-1].split(",") if p.strip())
+    include.extend(_heading_scope(tag_path))
     return tuple(include), tuple(exclude)
 
 
-def _language(text: str, context: str, tag_path: str, file_globs: tuple[str, ...]) -> str:
+TEST_WORD = re.compile(r"\btest", _FLAGS)
+
+
+@lru_cache(maxsize=1024)
+def _heading_scope(tag_path: str) -> tuple[str, ...]:
+    """The paths a last heading names in parentheses ("Router rules (app/routers/**)")."""
+    if not tag_path.rstrip().endswith(")"):
+        return ()
+    headings = HEADING_PATH.findall(tag_path)  # a heading may hold a "/" itself
+    if not headings:
+        return ()
+    return tuple(p.strip().strip("`") for p in headings[-1].split(",") if p.strip())
+
+
+@lru_cache(maxsize=1024)
+def _other_language(text: str) -> bool:
+    """Whether a heading path names another language. Cached: a section's sentences share it."""
+    return OTHER_LANGUAGES.search(text) is not None
+
+
+@lru_cache(maxsize=256)
+def _globs_language(file_globs: tuple[str, ...]) -> str:
+    """The language a rule file's globs give: "other" when all are another language's
+    files, "python" when one is Python's, "any" otherwise (or with no globs)."""
     if file_globs and all(NON_PYTHON_GLOB.search(g) and ".py" not in g for g in file_globs):
-        return "other"
-    if OTHER_LANGUAGES.search(CODE_SPAN.sub(" ", text)) or OTHER_LANGUAGES.search(tag_path):
-        return "other"
-    if re.search(r"\.tsx?\b|\.jsx?\b", text):
         return "other"
     if file_globs and any(".py" in g for g in file_globs):
         return "python"
     return "any"
+
+
+def _language(text: str, context: str, tag_path: str, file_globs: tuple[str, ...]) -> str:
+    by_globs = _globs_language(file_globs)
+    if by_globs == "other":
+        return "other"
+    if OTHER_LANGUAGE_WORDS.search(_without_code(text, " ")) or _other_language(tag_path):
+        return "other"
+    if TS_JS.search(text):
+        return "other"
+    return by_globs

@@ -17,7 +17,7 @@ import logging
 import os
 import pickle
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -59,7 +59,10 @@ NO_RULE_FILE = (
 NESTED_NAMES = ("AGENTS.md", "CLAUDE.md", "GEMINI.md")
 CONFIG_FILE = ".agent-guard.yaml"
 PYPROJECT = "pyproject.toml"
-CACHE_FORMAT = 4  # bump when the pickled shape or the compiler changes (4: heuristics cap)
+CACHE_FORMAT = 5  # bump when the pickled shape or the compiler changes (5: derived boundaries)
+# The files that make a folder a package: listed only when a boundary rule names a component
+# the config does not define, and then part of the cache key (see `_Packages`).
+PACKAGE_PATTERN = "**/__init__.py"
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 
 
@@ -188,6 +191,30 @@ class _CacheEntry:
     patterns: tuple[str, ...] | None  # the rule globs the config asked for (None: explicit)
     key: str
     policy: Policy
+    uses_packages: bool = False  # the policy depends on the repository's package folders
+
+
+class _Packages:
+    """The repository's package folders (those holding `__init__.py`), listed on first use.
+
+    The compiler asks only when a boundary rule names a component the config does not
+    define, so most policies never list the tree, and only those that did are keyed by it."""
+
+    def __init__(self, source: PolicySource) -> None:
+        self.source = source
+        self.listed: list[str] | None = None
+
+    def __call__(self) -> list[str]:
+        if self.listed is None:
+            self.listed = package_folders(self.source)
+        return self.listed
+
+
+def package_folders(source: PolicySource) -> list[str]:
+    """Every folder of the repository that holds an `__init__.py`, sorted."""
+    return sorted(
+        {path.rpartition("/")[0] for path in source.paths([PACKAGE_PATTERN]) if "/" in path}
+    )
 
 
 def load_policy(
@@ -221,7 +248,8 @@ def load_policy(
         files, skipped = (
             (explicit, []) if explicit is not None else discover(source, entry.patterns or ())
         )
-        key = _full_key(head, files, skipped)
+        packages = package_folders(source) if entry.uses_packages else None
+        key = _full_key(head, files, skipped, packages)
         if key == entry.key:
             log.debug("policy from cache %s", cache_file)
             if entry.policy.fingerprint != key:
@@ -234,26 +262,29 @@ def load_policy(
     if patterns is not None and parsed_config.rules is not None and not files:
         wanted = ", ".join(parsed_config.rules)
         raise UsageError(f"no rule file matches rules: {wanted}", config_input.name)
-    key = _full_key(head, files, skipped)
-    policy = dataclasses.replace(
-        compile_files(parsed_config, files, patterns or ()),
-        fingerprint=key,
-        unread=tuple(skipped),
-    )
+    lister = _Packages(source)
+    compiled = compile_files(parsed_config, files, patterns or (), packages=lister)
+    key = _full_key(head, files, skipped, lister.listed)
+    policy = dataclasses.replace(compiled, fingerprint=key, unread=tuple(skipped))
     if cache_file is not None:
-        _write_cache(cache_file, _CacheEntry(CACHE_FORMAT, patterns, key, policy))
+        entry = _CacheEntry(CACHE_FORMAT, patterns, key, policy, lister.listed is not None)
+        _write_cache(cache_file, entry)
     return policy
 
 
 def compile_files(
-    config: Config, files: Sequence[tuple[str, bytes]], patterns: Sequence[str] = ()
+    config: Config,
+    files: Sequence[tuple[str, bytes]],
+    patterns: Sequence[str] = (),
+    packages: Callable[[], Sequence[str]] | None = None,
 ) -> Policy:
-    """Parse rule files (name, bytes) and compile them under `config` (imports lxml etc.)."""
+    """Parse rule files (name, bytes) and compile them under `config` (imports lxml etc.).
+    `packages` lists the repository's package folders, for components the rules name."""
     from agent_guard.policy.compiler import compile_policy
     from agent_guard.policy.rulefile import parse_rule_file
 
     parsed = [parse_rule_file(name, data) for name, data in files]
-    return compile_policy(config, parsed, patterns)
+    return compile_policy(config, parsed, patterns, packages)
 
 
 def _config_input(root: Path, config: Path | None, source: PolicySource) -> _ConfigInput:
@@ -352,8 +383,11 @@ def _full_key(
     head: hashlib._Hash,
     files: Sequence[tuple[str, bytes]],
     skipped: Sequence[tuple[str, str]] = (),
+    packages: Sequence[str] | None = None,
 ) -> str:
     digest = head.copy()
+    if packages is not None:
+        digest.update(b"\0packages\0" + "\0".join(packages).encode())
     for name, data in files:
         digest.update(b"\0file\0" + name.encode() + b"\0" + hashlib.sha256(data).digest())
     for name, why in skipped:

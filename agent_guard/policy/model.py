@@ -61,6 +61,7 @@ class Component:
     name: str
     paths: GlobSet
     modules: tuple[str, ...] = ()
+    origin: str = ""  # "FILE:LINE" of the rule it was derived from; "" when configured
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ class Boundary:
     target: str
     indirect: bool = True
     rule: Rule | None = None
+    derived: bool = False  # drawn from `rule`'s sentence, not from the config's `boundaries`
 
 
 @dataclass(frozen=True, slots=True)

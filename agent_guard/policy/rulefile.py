@@ -78,6 +78,7 @@ HTML_COMMENT = re.compile(r"<!--(?!\s*check\s*[=:]).*?-->", re.DOTALL)
 SENTENCE_END = re.compile(
     r"(?<=[.!?])(?:\*\*|__)?[ \t\n]+(?=[A-Z`*_\"'(\[])|(?<=[\u3002\uff01\uff1f])"
 )
+SENTENCE_OR_LINE_END = re.compile(SENTENCE_END.pattern + r"|\n")
 ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|Dr|Mr|Mrs|No)\.|\b[A-Z]\.)$")
 CODE_SPAN = re.compile(r"`[^`\n]*`")
 # A lead-in label: a short item or line without a full stop ("Never:", "**Ask first**",
@@ -496,10 +497,12 @@ def _sentences(lines: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
         starts.append((len(text), number))
         text += line
         previous = line
-    masked = CODE_SPAN.sub(lambda m: "`" + "x" * (len(m[0]) - 2) + "`", text)
+    masked = CODE_SPAN.sub(_mask, text) if "`" in text else text
     cuts = [0]
-    for match in re.finditer(SENTENCE_END.pattern + r"|\n", masked):
-        if ABBREVIATIONS.search(masked[: match.start()]):
+    for match in SENTENCE_OR_LINE_END.finditer(masked):
+        # An abbreviation is at most 7 characters long: look at the end of the text before
+        # the cut only (searching all of it for each cut would be quadratic in its length).
+        if ABBREVIATIONS.search(masked, max(0, match.start() - 12), match.start()):
             continue
         cuts.append(match.end())
     cuts.append(len(text))
@@ -507,6 +510,11 @@ def _sentences(lines: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
         sentence = text[begin:end].strip()
         if sentence:
             yield _line_at(starts, begin), sentence
+
+
+def _mask(span: re.Match[str]) -> str:
+    """A code span of the same length with nothing in it that could end a sentence."""
+    return "`" + "x" * (len(span[0]) - 2) + "`"
 
 
 def _separate_lines(previous: str, line: str) -> bool:

@@ -32,7 +32,7 @@ def test_rules_lists_every_seed_rule_with_its_true_line(repo: GitRepo) -> None:
     assert f"  {SEED_PATH}:9  name\n      advisory\n" in out
     assert f"  **/models.py                   {SEED_PATH}:19" in out
     assert "Rules: 33 (" in out
-    assert "component 'WhatsApp' is not configured" in out
+    assert "could not map 'WhatsApp' to a component" in out
 
 
 def test_rules_json_carries_the_same(repo: GitRepo) -> None:
@@ -140,8 +140,9 @@ def test_init_writes_a_config_that_loads(repo: GitRepo) -> None:
     document = json.loads(rules.stdout)
     assert [(b["from"], b["to"]) for b in document["boundaries"]] == [("whatsapp", "db")]
     assert document["notes"] == [
-        f"{SEED_PATH}:25: component 'LLM' is not configured in components; add it to "
-        ".agent-guard.yaml to enforce this rule"
+        f"{SEED_PATH}:25: could not map 'LLM' to a component (no configured component and "
+        "no package of that name); add it to `components` in .agent-guard.yaml to enforce "
+        "this rule"
     ]
     again = repo.cli("init")
     assert (again.returncode, again.stderr) == (
