@@ -11,6 +11,7 @@ protected pattern matches today.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from agent_guard.policy.load import (
     find_root,
 )
 from agent_guard.policy.model import Policy
+from agent_guard.report.escape import escape
 
 HEADER = """\
 # agent-guard configuration, written by `agent-guard init` from your rule files.
@@ -49,7 +51,7 @@ class Mapped:
     skipped: tuple[tuple[str, str], ...] = ()  # (folder, why)
 
 
-SHOWN_SKIPS = 12
+SHOWN = 12
 
 
 @click.command("init")
@@ -89,8 +91,8 @@ def starter_config(policy: Policy, mapped: dict[str, Mapped]) -> str:
     found = {name: m for name, m in mapped.items() if m.packages}
     out.append("components:" if found else "components: {}")
     for name, component in found.items():
-        paths = ", ".join(f'"{_glob(package)}"' for package in component.packages)
-        modules = ", ".join(f'"{package.name}"' for package in component.packages)
+        paths = ", ".join(json.dumps(_glob(package)) for package in component.packages)
+        modules = ", ".join(json.dumps(package.name) for package in component.packages)
         out.append(f"  # {component.word!r} in {component.where}")
         out.append(f"  {name}: {{paths: [{paths}], modules: [{modules}]}}")
     for name, component in mapped.items():
@@ -128,7 +130,7 @@ def report(policy: Policy, layout: Layout, mapped: dict[str, Mapped], paths: lis
     count = sum(1 for p in layout.packages if p.kind != "module")
     names = ", ".join(
         f"{p.name} ({p.path}/{'' if p.rooted else ', in a folder that is no import root'})"
-        for p in tops[:SHOWN_SKIPS]
+        for p in tops[:SHOWN]
     )
     out.append(f"first-party Python: {count} package(s); top level: {names or 'none'}")
     for name, component in mapped.items():
@@ -152,12 +154,12 @@ def report(policy: Policy, layout: Layout, mapped: dict[str, Mapped], paths: lis
     shallow = [s for s in layout.skipped if s.path.count("/") <= 1 and s.why != HIDDEN]
     if shallow:
         out.append("skipped (not first-party packages):")
-        out.extend(f"  {s.path + '/':<24} {s.why}" for s in shallow[:SHOWN_SKIPS])
-        if len(shallow) > SHOWN_SKIPS:
-            out.append(f"  and {len(shallow) - SHOWN_SKIPS} more")
+        out.extend(f"  {s.path + '/':<24} {s.why}" for s in shallow[:SHOWN])
+        if len(shallow) > SHOWN:
+            out.append(f"  and {len(shallow) - SHOWN} more")
     for entry in coverage(policy, paths):
         out.append(f"protected {entry.pattern}: {describe(entry)}")
-    return "".join(line + "\n" for line in out)
+    return "".join(escape(line) + "\n" for line in out)
 
 
 def components(policy: Policy, layout: Layout) -> dict[str, Mapped]:

@@ -18,6 +18,7 @@ from agent_guard.changes.git import fsdecode, open_repository
 from agent_guard.errors import GitError
 from agent_guard.policy.load import SKIPPED_DIRS
 from agent_guard.policy.model import Policy
+from agent_guard.report.escape import escape
 
 SHOWN = 5  # paths listed per pattern; the count says how many more
 
@@ -80,9 +81,10 @@ def coverage(policy: Policy, paths: Sequence[str]) -> list[Coverage]:
 
 
 def describe(entry: Coverage) -> str:
-    """One line for a reader: `3 files: a, b, c` or a loud `MATCHES NOTHING`."""
+    """One line for a reader: `3 files: a, b, c` or a loud `MATCHES NOTHING` (file names
+    escaped: a crafted one cannot forge lines or recolour the terminal)."""
     if not entry.count:
         return "MATCHES NOTHING in this tree: it protects no file yet"
     more = f", and {entry.count - len(entry.first)} more" if entry.count > len(entry.first) else ""
     noun = "file" if entry.count == 1 else "files"
-    return f"{entry.count} {noun}: {', '.join(entry.first)}{more}"
+    return f"{entry.count} {noun}: {', '.join(escape(path) for path in entry.first)}{more}"

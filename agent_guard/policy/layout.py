@@ -198,10 +198,13 @@ class _Walker:
         return bool(inside) and not any(self.imported(name) for name in inside)
 
     def imported(self, name: str) -> bool:
-        """True when a Python file of the tree imports `name` or a module inside it."""
+        """True when a Python file of the project imports `name` or a module inside it (the
+        files of skipped folders, a virtualenv's thousands, are not read; tests are)."""
         if self._imported is None:
             self._imported = set()
             for folder, files in self.tree.files.items():
+                if any(_foreign(part) for part in folder.split("/")):
+                    continue
                 for file in files:
                     if file.endswith(".py"):
                         self._imported.update(_imports(self.read(f"{folder}/{file}".lstrip("/"))))
@@ -218,6 +221,17 @@ def _imports(data: bytes | None) -> set[str]:
     if not data:
         return set()
     return {(a or b).decode() for a, b in _IMPORT.findall(data[:65536])}
+
+
+def _foreign(name: str) -> bool:
+    """A folder name whose files are not the project's own code (a virtualenv, a build)."""
+    return name.startswith(".") or name in _FOREIGN or name.endswith(".egg-info")
+
+
+_FOREIGN = frozenset({
+    "node_modules", "bower_components", "venv", "virtualenv", "site-packages",
+    "__pypackages__", "build", "dist",
+})  # fmt: skip
 
 
 def _is_root(folder: str, files: set[str]) -> bool:

@@ -59,7 +59,7 @@ NO_RULE_FILE = (
 NESTED_NAMES = ("AGENTS.md", "CLAUDE.md", "GEMINI.md")
 CONFIG_FILE = ".agent-guard.yaml"
 PYPROJECT = "pyproject.toml"
-CACHE_FORMAT = 4  # bump when the pickled shape or the compiler changes (4: heuristics cap)
+CACHE_FORMAT = 5  # bump when the pickled shape or the compiler changes (5: nested protected paths)
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
 
 

@@ -127,3 +127,12 @@ def test_the_config_exclude_narrows_what_is_listed_and_what_is_checked(repo: Git
     assert document["protected"][0]["match_count"] == 3
     repo.write("frontend/src/models/user.ts", "export const x = 1;\n")
     assert _findings(repo) == {}
+
+
+def test_a_crafted_file_name_is_listed_escaped(repo: GitRepo) -> None:
+    repo.write("AGENTS.md", ESCALATE)
+    repo.write("app/models/\x1b[31mred\nfake.py", "")
+    repo.commit("app")
+    done = repo.cli("rules")
+    assert "      1 file: app/models/\\x1b[31mred\\nfake.py\n" in done.stdout
+    assert "\x1b" not in done.stdout
