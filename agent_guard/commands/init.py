@@ -143,8 +143,8 @@ def report(policy: Policy, layout: Layout, mapped: dict[str, Mapped], paths: lis
         else:
             words = ", ".join(sorted(_names(name)))
             out.append(
-                f"component {name}: not found (no first-party package or module named {words}); "
-                f"left as a TODO ({component.where})"
+                f"component {name}: not found (no first-party package named {words}, no module "
+                f"{name}.py); left as a TODO ({component.where})"
             )
         out.extend(
             f"  skipped {folder}/ for {name}: {why}" for folder, why in component.skipped[:3]
@@ -201,12 +201,11 @@ def _matching(name: str, names: set[str], layout: Layout) -> tuple[Package, ...]
     """The best packages named like the component: packages under an import root before
     those in a stray folder, packages before modules, the shortest import name.
 
-    A module is a weaker sign than a package: it must carry the name itself (or a synonym),
-    not its plural, and it is no match when a folder of that name was skipped higher up
-    (CTFd/constants/themes.py is not the non-Python CTFd/themes/; a migrations.py is not the
-    migrations/ folder that was left out).
+    A module is a weaker sign than a package: it must carry the component's name itself,
+    not a synonym or plural (`utils/exports/databases.py` is not "the DB"), and it is no
+    match when a folder of that name was skipped higher up (`constants/themes.py` is not the
+    non-Python `themes/`; a `migrations.py` is not the `migrations/` folder left out).
     """
-    exact = names - {name[:-1] if name.endswith("s") else name + "s"}
     shadow = min(
         (s.path.count("/") for s in layout.skipped if s.path.rpartition("/")[2].lower() in names),
         default=None,
@@ -216,7 +215,7 @@ def _matching(name: str, names: set[str], layout: Layout) -> tuple[Package, ...]
         if package.kind != "module":
             return package.last.lower() in names
         deeper = shadow is not None and package.path.count("/") >= shadow
-        return package.last.lower() in exact and not deeper
+        return package.last.lower() == name and not deeper
 
     hits = [p for p in layout.packages if fits(p)]
     if not hits:

@@ -183,3 +183,20 @@ def test_init_lists_what_each_protected_pattern_matches(repo: GitRepo) -> None:
         done.stdout
     )
     assert "protected **/schemas.py: MATCHES NOTHING in this tree" in done.stdout
+
+
+def test_a_module_matches_on_the_component_name_only(repo: GitRepo) -> None:
+    """CTFd's shape: the models are the DB; `utils/exports/databases.py` is an export tool."""
+    repo.write("ctf/__init__.py", "")
+    repo.write("ctf/utils/__init__.py", "")
+    repo.write("ctf/utils/exports/__init__.py", "")
+    repo.write("ctf/utils/exports/databases.py", "")
+    repo.write("ctf/llm/__init__.py", "")
+    repo.write("ctf/core/__init__.py", "")
+    repo.write("ctf/core/db.py", "engine = None\n")
+    components, _ = _init(repo, "The LLM never talks to the DB directly.")
+    assert components["db"] == {"paths": ["ctf/core/db.py"], "modules": ["ctf.core.db"]}
+    repo.git("rm", "-q", "ctf/core/db.py")
+    (repo.path / ".agent-guard.yaml").unlink()
+    components, out = _init(repo, "The LLM never talks to the DB directly.")
+    assert "db" not in components and "component db: not found" in out
