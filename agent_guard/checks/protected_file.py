@@ -12,11 +12,15 @@ own changes the database schema behind everyone's back; a rename or a deletion i
 change by another name, so they are flagged too. In a push, every commit is judged on its
 own: an approval belongs to a commit, and history keeps what a later commit reverts.
 
-A protected module is protected in every form `import` loads it from: protecting
-`app/models.py` also protects the package `app/models/` and everything in it, extension
-modules (`app/models.abi3.so`, `app/models.cpython-312-x86_64-linux-gnu.so`,
-`app/models.pyd`) and bytecode (`app/models.pyc`, `app/__pycache__/models.*.pyc`): each of
-them, added next to the protected file, is what `import app.models` would run instead.
+A rule that names `models.py` means the module `models`, in every form `import` loads it
+from: protecting `app/models.py` also protects the package `app/models/` and every file in
+it (an app whose models live in `app/models/__init__.py`, `app/models/user.py` ... is
+protected as well), extension modules (`app/models.abi3.so`,
+`app/models.cpython-312-x86_64-linux-gnu.so`, `app/models.pyd`) and bytecode
+(`app/models.pyc`, `app/__pycache__/models.*.pyc`): each of them is what `import
+app.models` would run. A bare name is protected wherever the rule file's place puts it:
+everywhere for a top-level rule file, under `backend/` for `backend/AGENTS.md`.
+`agent-guard rules` lists the files each pattern matches in the tree.
 
 ## Example
 ```diff
@@ -82,17 +86,12 @@ def check_file(
             else f"{verb} {file.path}"
         )
         line = min(file.added_lines) if file.added_lines else 1
-        how = (
-            "which is protected"
-            if _same_name(hit, protected.pattern)
-            else "which Python would import in place of the module protected"
-        )
         finding = make_finding(
             settings,
             file.path,
             line,
             1,
-            f"this change {what}, {how} by `{protected.pattern}`: it needs an approver",
+            f"this change {what}, {_how(hit, protected.pattern)}: it needs an approver",
             "ask an approver to review and approve this change, "
             "or solve the problem without touching the protected file",
             commit=commit,
@@ -103,7 +102,15 @@ def check_file(
     return findings
 
 
-def _same_name(path: str, pattern: str) -> bool:
-    """True when `path` is the file the pattern names (not another form of its module)."""
+def _how(path: str, pattern: str) -> str:
+    """Why `path` is protected by `pattern`: it is the file named, a file of the package that
+    is the module named (`app/models/` for `models.py`), or another form of that module."""
     name = pattern.rsplit("/", 1)[-1]
-    return any(char in name for char in "*?[") or path.rsplit("/", 1)[-1] == name
+    if any(char in name for char in "*?[") or path.rsplit("/", 1)[-1] == name:
+        return f"which is protected by `{pattern}`"
+    package = name.removesuffix(".py")
+    head, found, _ = ("/" + path).partition(f"/{package}/")
+    if found and name.endswith(".py"):
+        folder = f"{head}/{package}/".lstrip("/")
+        return f"which is in {folder}, the package form of the module protected by `{pattern}`"
+    return f"which Python would import in place of the module protected by `{pattern}`"

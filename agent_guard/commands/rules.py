@@ -15,6 +15,7 @@ import click
 
 from agent_guard import __version__
 from agent_guard.checks.registry import BY_SLUG
+from agent_guard.commands.tree import Coverage, coverage, describe, tree_paths
 from agent_guard.model import Rule
 from agent_guard.policy.load import (
     DEFAULT_RULE_PATTERNS,
@@ -78,12 +79,14 @@ def command(
             for name in WorkTreeSource(root).paths(DEFAULT_RULE_PATTERNS)
             if name not in read
         )
+    covered = coverage(policy, tree_paths(root)) if policy.protected else []
     if fmt == "json":
-        document = policy_document(policy, explain=explain)
+        document = policy_document(policy, explain=explain, covered=covered)
         document["unread"] = [{"path": name, "why": why} for name, why in unread]
         click.echo(json.dumps(document, indent=2, default=str))
     else:
-        click.echo(render_text(policy, explain=explain, unread=unread), nl=False)
+        text = render_text(policy, explain=explain, unread=unread, covered=covered)
+        click.echo(text, nl=False)
     if not policy.rule_files:
         click.echo(f"agent-guard: warning: {NO_RULE_FILE}", err=True)
 
@@ -109,8 +112,14 @@ def _binding_document(binding: Binding) -> dict[str, object]:
     return {"check": binding.check, "params": params, "severity": binding.severity.value}
 
 
-def policy_document(policy: Policy, *, explain: bool = False) -> dict[str, object]:
-    """The policy as JSON-ready data (the shape of `agent-guard rules --format json`)."""
+def policy_document(
+    policy: Policy, *, explain: bool = False, covered: list[Coverage] | None = None
+) -> dict[str, object]:
+    """The policy as JSON-ready data (the shape of `agent-guard rules --format json`).
+
+    `covered`: the files each protected pattern matches in the tree (`commands.tree`), one
+    entry per `policy.protected`; None leaves the match fields out.
+    """
     bindings = _bindings_of(policy)
     explanations = dict(zip(policy.rules, policy.explanations, strict=False))
     rules: list[dict[str, object]] = []
@@ -149,7 +158,7 @@ def policy_document(policy: Policy, *, explain: bool = False) -> dict[str, objec
             }
             for s in policy.checks.values()
         ],
-        "protected": [{"pattern": p.pattern, "rule": _where(p.rule)} for p in policy.protected],
+        "protected": _protected_document(policy, covered),
         "components": [
             {
                 "name": c.name,
@@ -179,8 +188,23 @@ def policy_document(policy: Policy, *, explain: bool = False) -> dict[str, objec
     }
 
 
+def _protected_document(policy: Policy, covered: list[Coverage] | None) -> list[dict[str, object]]:
+    entries: list[dict[str, object]] = []
+    for index, protected in enumerate(policy.protected):
+        entry: dict[str, object] = {"pattern": protected.pattern, "rule": _where(protected.rule)}
+        if covered is not None:
+            entry["match_count"] = covered[index].count
+            entry["matches"] = list(covered[index].first)
+        entries.append(entry)
+    return entries
+
+
 def render_text(
-    policy: Policy, *, explain: bool = False, unread: list[tuple[str, str]] | None = None
+    policy: Policy,
+    *,
+    explain: bool = False,
+    unread: list[tuple[str, str]] | None = None,
+    covered: list[Coverage] | None = None,
 ) -> str:
     """The policy for a reader: rules first (what the team wrote), then what runs."""
     lines: list[str] = []
@@ -220,9 +244,11 @@ def render_text(
         add(f"  {code} {settings.slug:<20} {settings.severity.value:<9}{quoted}{scope}{skip}")
     add("")
     add("Protected paths (changes need an approver)")
-    for protected in policy.protected:
+    for index, protected in enumerate(policy.protected):
         origin = f"{protected.rule.file}:{protected.rule.line}" if protected.rule else "config"
         add(f"  {protected.pattern:<30} {origin}")
+        if covered is not None:
+            add(f"{INDENT}{describe(covered[index])}")
     if not policy.protected:
         add("  (none)")
     add("")

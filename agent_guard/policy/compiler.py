@@ -217,18 +217,36 @@ def _merge(
 STRENGTH = {"block": Severity.ERROR, "warn": Severity.WARNING, "escalate": Severity.ESCALATE}
 
 
-def file_scope(path: str, globs: Sequence[str]) -> tuple[str, ...]:
-    """The files a rule file governs: its globs, under its folder when it is nested.
+def rule_folder(path: str) -> str:
+    """The folder a nested rule file governs ("backend/" for backend/AGENTS.md); "" at the top.
 
     A nested AGENTS.md / CLAUDE.md / GEMINI.md governs its folder, as the agents read them;
-    a nested `.cursor/rules` folder's globs are relative to the folder that holds it.
+    a nested `.cursor/rules` folder governs the folder that holds it.
     """
-    folder = ""
     head, _, name = path.rpartition("/")
     if name in NESTED_NAMES and head:
-        folder = head + "/"
-    elif "/.cursor/rules/" in "/" + path and not path.startswith(".cursor/"):
-        folder = path.split(".cursor/rules/", maxsplit=1)[0]
+        return head + "/"
+    if "/.cursor/rules/" in "/" + path and not path.startswith(".cursor/"):
+        return path.split(".cursor/rules/", maxsplit=1)[0]
+    return ""
+
+
+def _in_folder(patterns: Sequence[str], folder: str) -> tuple[str, ...]:
+    """A nested rule file's unanchored patterns, under its folder.
+
+    "Escalate before changing models.py" in backend/AGENTS.md protects backend/**/models.py,
+    not a models.py of another app of the repository. A pattern with a folder in it names
+    its place already and is left as written.
+    """
+    if not folder:
+        return tuple(patterns)
+    return tuple(folder + p if p.startswith("**/") else p for p in patterns)
+
+
+def file_scope(path: str, globs: Sequence[str]) -> tuple[str, ...]:
+    """The files a rule file governs: its globs, under its folder when it is nested
+    (`rule_folder`); a nested `.cursor/rules` folder's globs are relative to that folder."""
+    folder = rule_folder(path)
     if not folder:
         return tuple(globs)
     if not globs:
@@ -316,6 +334,8 @@ def _read(
             params = {"paths": catalog.path_patterns(raw.text)}
         if params.get("paths") == ("{file}",):
             params = {**params, "paths": (raw.file,)}
+        if slug == "protected-file" and params.get("paths"):
+            params = {**params, "paths": _in_folder(params["paths"], rule_folder(raw.file))}
         family = BY_SLUG[slug].family if slug in BY_SLUG else "python"
         include = tuple(params.get("include", ()))
         if (

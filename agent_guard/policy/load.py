@@ -59,7 +59,8 @@ NO_RULE_FILE = (
 NESTED_NAMES = ("AGENTS.md", "CLAUDE.md", "GEMINI.md")
 CONFIG_FILE = ".agent-guard.yaml"
 PYPROJECT = "pyproject.toml"
-CACHE_FORMAT = 5  # bump when the pickled shape or the compiler changes (5: derived boundaries)
+CACHE_FORMAT = 6  # bump when the pickled shape or the compiler changes
+# (5: derived boundaries; 6: nested rule files scope their protected names)
 # The files that make a folder a package: listed only when a boundary rule names a component
 # the config does not define, and then part of the cache key (see `_Packages`).
 PACKAGE_PATTERN = "**/__init__.py"

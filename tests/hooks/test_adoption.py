@@ -28,11 +28,15 @@ def test_init_then_commit_and_push_through_every_hook(
     project.write(".cursor/rules/backend.mdc", SEED_RULE_FILE.read_bytes())
     project.write("app/__init__.py", "")
     project.write("app/services.py", SERVICE)
+    project.write("app/db/__init__.py", "")
+    project.write("tests/db/test_session.py", "def test_it() -> None: ...\n")
 
     init = project.agent_guard("init")
     assert init.returncode == 0, init.stderr
+    assert "component db: app/db/** -> app.db" in init.stdout
     config = project.path / ".agent-guard.yaml"
     text = config.read_text()
+    assert '  db: {paths: ["app/db/**"], modules: ["app.db"]}' in text  # never tests/db
     assert "#   secret: {severity: error}" in text  # the line that was once a "secret"
     config.write_text(text.replace("approvers: []", 'approvers: ["lead", "lead@example.com"]'))
     install = project.agent_guard("install", *(f"--hook-type={hook}" for hook in HOOKS))

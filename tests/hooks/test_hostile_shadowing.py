@@ -41,7 +41,7 @@ def test_a_package_or_extension_shadowing_the_protected_module_is_refused(
     result = push(clone, "main")
     assert not result.accepted, result
     assert path in result.output and "protected-file" in result.output
-    assert "import in place of the module protected by `**/models.py`" in result.output
+    assert "the module protected by `**/models.py`" in result.output
     assert _head(server) == before
 
 

@@ -133,7 +133,10 @@ def test_init_writes_a_config_that_loads(repo: GitRepo) -> None:
     text = (repo.path / ".agent-guard.yaml").read_text()
     assert '  whatsapp: {paths: ["app/whatsapp/**"], modules: ["app.whatsapp"]}' in text
     assert '  db: {paths: ["app/db/**"], modules: ["app.db"]}' in text
-    assert f"  # TODO: the rules name 'LLM' ({SEED_PATH}:25) but no folder matched" in text
+    assert (
+        f"  # TODO: the rules name 'LLM' ({SEED_PATH}:25) but no first-party package matched"
+        in text
+    )
     assert "#   print-call: {severity: error}" in text
     rules = repo.cli("rules", "--format", "json")
     assert rules.returncode == 0, rules.stderr
