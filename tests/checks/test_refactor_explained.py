@@ -126,13 +126,14 @@ def test_a_configured_why_words_list_still_demands_a_reason(tmp_path: Path) -> N
         "refactor: reorder the arguments of send()\n\nSo the optional ones come last and "
         "callers can omit them entirely.\n",
         "Refactor models to improve types (#77)\n",  # the subject gives the reason
+        "refactor: the loader to fix the double import\n",
         "♻️ Refactor the seed script since it ran every query twice (#80)\n",
         "refactor: wrap the client\n\nWe wrap the payment client so that tests can swap it "
         "for a fake one.\n",
     ],
     ids=["to-deduplicate", "matching", "preparation", "needed-by", "for-consistency",
          "as-requires", "fixes-issue", "was-confusing", "so-the", "subject-to-verb",
-         "emoji-since", "so-that"],
+         "emoji-since", "so-that", "subject-to-fix"],
 )  # fmt: skip
 def test_reasons_as_people_write_them(message: str) -> None:
     assert check_message(commit(message), SETTINGS) == []
@@ -146,8 +147,9 @@ def test_reasons_as_people_write_them(message: str) -> None:
         "refactor: rename the counter\n\nRenamed the counter to total and changed the "
         "callers in the three modules that read it.\n",
         "🔧 Refactor PostgreSQL env var config (#2392)\n",
+        "Refactor the tests to create a user and a token in setUp()\n",
     ],
-    ids=["move-to-destination", "rename-to", "squash-title-without-reason"],
+    ids=["move-to-destination", "rename-to", "squash-title-without-reason", "subject-what"],
 )  # fmt: skip
 def test_what_without_why_is_still_reported(message: str) -> None:
     assert len(check_message(commit(message), SETTINGS)) == 1
