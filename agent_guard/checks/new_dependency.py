@@ -1,18 +1,25 @@
 """new-dependency (AG203): a new third-party library without a stated reason.
 
 What it does
-    Reports an added import of a top-level module that is not in the standard library
-    (`sys.stdlib_module_names`), not part of the repository, and not declared in any
-    dependency list of the tree: `pyproject.toml` (`[project]` dependencies and
-    optional-dependencies, `[dependency-groups]`, Poetry's and PDM's tables, uv's
-    dev-dependencies) or `requirements*.txt`. Import names are mapped to distribution names
-    where they differ (`yaml` -> PyYAML, `PIL` -> Pillow, `sklearn` -> scikit-learn, ...; the
-    `distributions` option adds more, and installed packages are asked through
-    `importlib.metadata.packages_distributions()`).
+    Reports an added import of a top-level module that is not in the standard library of
+    the project's Pythons, not part of the repository, not imported by any file of the tree
+    before the change, and not declared in any dependency list of the tree: every
+    `pyproject.toml` (`[project]` dependencies and optional-dependencies,
+    `[dependency-groups]`, Poetry's and PDM's tables, uv's dev-dependencies),
+    `requirements*.txt` / `requirements/*.txt` and the files their `-r` lines include,
+    `setup.cfg` (install_requires, extras) and `Pipfile`. Import names are mapped to
+    distribution names where they differ (`yaml` -> PyYAML, `PIL` -> Pillow, `stdnum` ->
+    python-stdnum, ...; the `distributions` option adds more, and installed packages are
+    asked through `importlib.metadata.packages_distributions()`).
 
-    Also reports a line added to one of those dependency lists that names a distribution the
-    list did not have before. A commit whose message carries a `Dependency-Justification:`
-    trailer (the `trailer` option) has given the reason, and is not reported.
+    The standard library is that of the project's `requires-python` (the option, else
+    pyproject.toml / setup.cfg of the checked tree): `distutils`, `imp` or `asyncore` are
+    stdlib for a project that still supports Python 3.11, not for one that needs 3.12.
+
+    Also reports a line added to one of those dependency lists that names a distribution no
+    list declared before and no file imported. A commit whose message carries a
+    `Dependency-Justification:` trailer (the `trailer` option) has given the reason, and is
+    not reported.
 
 Why is this bad
     Every library is code you did not review, a licence, a supply-chain risk and an upgrade
@@ -49,6 +56,7 @@ from typing import TYPE_CHECKING
 from agent_guard.changes.model import ChangeSet, TreeReader
 from agent_guard.checks.base import Context, Unit, make_finding
 from agent_guard.checks.importgraph import Edge, ModuleIndex
+from agent_guard.checks.importgraph.scanner import RawImport
 from agent_guard.checks.options import Kind, Option
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings
@@ -76,7 +84,14 @@ TRAILER: Option[str] = Option(
     "Dependency-Justification",
     "the commit trailer that gives the reason for a new dependency",
 )
-OPTIONS = (DISTRIBUTIONS, IGNORE, TRAILER)
+REQUIRES_PYTHON: Option[str] = Option(
+    "requires_python",
+    Kind.STR,
+    "",
+    "the project's requires-python (empty: read from pyproject.toml / setup.cfg, else "
+    "unknown): decides which modules are the standard library",
+)
+OPTIONS = (DISTRIBUTIONS, IGNORE, TRAILER, REQUIRES_PYTHON)
 
 
 class NewDependencyCheck:
@@ -88,6 +103,7 @@ class NewDependencyCheck:
         settings = context.settings
         findings: list[Finding] = []
         declared: DeclaredDependencies | None = None
+        prior = PriorImports(unit)
         for changed in unit.python:
             if not settings.applies_to(changed.path):
                 continue
@@ -97,10 +113,11 @@ class NewDependencyCheck:
             if declared is None:
                 declared = DeclaredDependencies(unit.reader, unit.paths)
             findings += check_imports(
-                unit.index, declared, settings, unit.changes, changed.path, added
+                unit.index, declared, settings, unit.changes, changed.path, added, prior
             )
         if unit.changes.kind == "files":
             return findings  # whole files: a dependency list has no "before" to be new against
+        elsewhere = DeclaredBefore(unit)
         for changed in unit.changes.files:
             if not (
                 changed.has_content
@@ -112,9 +129,13 @@ class NewDependencyCheck:
             new = unit.reader.read(changed.path)
             if new is not None:
                 old = unit.old_blob(changed)
-                findings += check_manifest(
-                    settings, unit.changes, changed.path, changed.added_lines, new, old
-                )
+                findings += [
+                    finding
+                    for finding in check_manifest(
+                        settings, unit.changes, changed.path, changed.added_lines, new, old
+                    )
+                    if not elsewhere.knows(changed.path, dict(finding.extra)["dependency"], prior)
+                ]
         return findings
 
 
@@ -164,7 +185,38 @@ KNOWN_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "markdown": ("Markdown",),
     "mpl_toolkits": ("matplotlib",),
     "lxml": ("lxml",),
+    "stdnum": ("python-stdnum",),
+    "distutils": ("setuptools",),  # the standard library's until Python 3.12
+    "google": ("protobuf", "google-api-python-client", "google-cloud-storage"),
+    "googleapiclient": ("google-api-python-client",),
+    "memcache": ("python-memcached",),
+    "Levenshtein": ("python-Levenshtein", "Levenshtein"),
+    "rest_framework": ("djangorestframework",),
+    "environ": ("django-environ",),
+    "debug_toolbar": ("django-debug-toolbar",),
+    "corsheaders": ("django-cors-headers",),
+    "dns": ("dnspython",),
+    "botocore": ("botocore", "boto3"),
+    "ingredient_parser": ("ingredient-parser-nlp",),
 }
+
+# Modules the standard library lost, by the first Python without them (PEP 594, PEP 632 and
+# earlier removals): for a project that still supports an older Python they are stdlib.
+REMOVED_STDLIB: dict[tuple[int, int], frozenset[str]] = {
+    (3, 9): frozenset({"_dummy_thread", "dummy_threading"}),
+    (3, 10): frozenset({"formatter", "parser", "symbol"}),
+    (3, 11): frozenset({"binhex"}),
+    (3, 12): frozenset({"asynchat", "asyncore", "distutils", "imp", "smtpd"}),
+    (3, 13): frozenset(
+        {
+            "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr", "lib2to3",
+            "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes", "sndhdr",
+            "spwd", "sunau", "telnetlib", "uu", "xdrlib",
+        }
+    ),
+}  # fmt: skip
+# Modules newer Pythons added (the running Python, 3.11 at the oldest, may not know them).
+ADDED_STDLIB: frozenset[str] = frozenset({"annotationlib", "compression", "_interpreters"})
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 _EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -175,10 +227,27 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def is_stdlib(top: str, requires_python: str | None) -> bool:
+    """True when `top` is a standard-library module on some Python the project supports.
+
+    A module some Python removed is stdlib when the project's oldest Python still has it
+    (always when requires-python is unknown: `distutils` is stdlib for someone), whatever
+    the running Python has; otherwise the running Python's list, plus what newer ones added.
+    """
+    for gone, names in REMOVED_STDLIB.items():
+        if top in names:  # whatever the running Python has: the project's oldest decides
+            from agent_guard.checks.syntax_error import minimum_python
+
+            oldest = minimum_python(requires_python)
+            return oldest is None or oldest < gone
+    return top in sys.stdlib_module_names or top in ADDED_STDLIB
+
+
 def is_manifest(path: str) -> bool:
-    """True for the files that declare dependencies: pyproject.toml, requirements*.txt."""
+    """True for the files that declare dependencies: pyproject.toml, requirements*.txt,
+    requirements/*.txt, setup.cfg, Pipfile."""
     directory, _, name = path.rpartition("/")
-    if name == "pyproject.toml":
+    if name in ("pyproject.toml", "setup.cfg", "Pipfile"):
         return True
     if name.startswith("requirements") and name.endswith((".txt", ".in")):
         return True
@@ -281,8 +350,83 @@ def _line_of_key(lines: Sequence[str], key: str) -> int:
     return 0
 
 
+def parse_setup_cfg(text: str) -> list[Dependency]:
+    """install_requires, setup_requires, tests_require and every extra of a setup.cfg."""
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error as error:
+        log.debug("setup.cfg not parsed for dependencies: %s", error)
+        return []
+    values: list[str] = []
+    for key in ("install_requires", "setup_requires", "tests_require"):
+        values.append(parser.get("options", key, fallback=""))
+    if parser.has_section("options.extras_require"):
+        values += [value for _, value in parser.items("options.extras_require")]
+    lines = text.splitlines()
+    found: list[Dependency] = []
+    for value in values:
+        for item in value.splitlines():
+            name = requirement_name(item.split(";", 1)[0])
+            if name:
+                found.append(Dependency(name, _line_of_word(lines, item.strip())))
+    return found
+
+
+PIPFILE_NOT_PACKAGES = frozenset({"source", "requires", "scripts", "pipenv"})
+
+
+def parse_pipfile(text: str) -> list[Dependency]:
+    """The keys of a Pipfile's package tables (`[packages]`, `[dev-packages]`, categories)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        log.debug("Pipfile not parsed for dependencies: %s", error)
+        return []
+    lines = text.splitlines()
+    return [
+        Dependency(key, _line_of_key(lines, key))
+        for table, packages in data.items()
+        if table not in PIPFILE_NOT_PACKAGES and isinstance(packages, dict)
+        for key in packages
+    ]
+
+
+def _line_of_word(lines: Sequence[str], value: str) -> int:
+    for number, line in enumerate(lines, start=1):
+        if value and value in line:
+            return number
+    return 0
+
+
+_INCLUDE = re.compile(r"^\s*(?:-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+)(\S+)")
+
+
+def requirement_includes(path: str, text: str) -> list[str]:
+    """The files a requirements file includes (`-r base.txt`, `-c constraints.txt`), as
+    paths from the repository root."""
+    import posixpath
+
+    directory = path.rpartition("/")[0]
+    found = []
+    for line in text.splitlines():
+        match = _INCLUDE.match(line)
+        if match and "://" not in match.group(1):
+            found.append(posixpath.normpath(posixpath.join(directory, match.group(1))))
+    return found
+
+
 def parse_manifest(path: str, data: bytes) -> list[Dependency]:
     text = data.decode("utf-8", "replace")
+    name = path.rpartition("/")[2]
+    if name == "setup.cfg":
+        return parse_setup_cfg(text)
+    if name == "Pipfile":
+        return parse_pipfile(text)
     return parse_pyproject(text) if path.endswith(".toml") else parse_requirements(text)
 
 
@@ -323,12 +467,121 @@ class DeclaredDependencies:
     def names(self) -> set[str]:
         if self._names is None:
             names: set[str] = set()
-            for path in self._paths:
+            todo, seen = list(self._paths), set(self._paths)
+            while todo:  # the manifests, then the files their `-r` lines include
+                path = todo.pop()
                 data = self._tree.read(path)
-                if data is not None:
-                    names.update(normalize(dep.name) for dep in parse_manifest(path, data))
+                if data is None:
+                    continue
+                names.update(normalize(dep.name) for dep in parse_manifest(path, data))
+                if not path.endswith(("pyproject.toml", "setup.cfg", "Pipfile")):
+                    text = data.decode("utf-8", "replace")
+                    for included in requirement_includes(path, text):
+                        if included not in seen:
+                            seen.add(included)
+                            todo.append(included)
             self._names = names
         return self._names
+
+
+def _top_names(raws: Iterable[RawImport]) -> set[str]:
+    return {raw.module.partition(".")[0] for raw in raws if raw.level == 0 and raw.module}
+
+
+def _blob_imports(data: bytes, path: str) -> set[str]:
+    """The top-level modules an old version of a file imported (absolute imports only)."""
+    from agent_guard.checks.importgraph.scanner import ScanFailed, extract_imports, scan_imports
+    from agent_guard.checks.pysource import SourceError, decode, parse
+
+    if b"import" not in data:
+        return set()
+    try:
+        text = decode(data)
+        try:
+            return _top_names(scan_imports(text))
+        except ScanFailed:
+            return _top_names(extract_imports(parse(text, path)))
+    except SourceError:
+        return set()
+
+
+class PriorImports:
+    """The top-level modules the tree imported before the change, computed when first asked.
+
+    A library some file already imported is not new, declared or not (an undeclared one is
+    an old problem, not this change's): unchanged files are read from the new tree (they
+    are the same), changed and deleted files from their old blobs.
+    """
+
+    def __init__(self, unit: ImportsUnit) -> None:
+        self._unit = unit
+        self._names: set[str] | None = None
+
+    def names(self) -> set[str]:
+        if self._names is None:
+            self._names = self._collect()
+        return self._names
+
+    def _collect(self) -> set[str]:
+        unit = self._unit
+        changed = {path for file in unit.changes.files for path in file.paths}
+        unchanged = [
+            path for path in unit.paths if path.endswith((".py", ".pyi")) and path not in changed
+        ]
+        names: set[str] = set()
+        graph = unit.graph
+        graph.prefetch(unchanged)
+        for path in unchanged:
+            names.update(
+                record.module.partition(".")[0]
+                for record in graph.records(path)
+                if record.module and record.level == 0
+            )
+        for file in unit.changes.files:
+            if not (file.old_path or file.path).endswith((".py", ".pyi")):
+                continue
+            old = unit.old_blob(file)
+            if old is not None:
+                names |= _blob_imports(old, file.old_path or file.path)
+        return names
+
+
+class DeclaredBefore:
+    """Whether a distribution a manifest line adds was already a dependency of the project:
+    declared by another manifest the change left alone, or by a changed manifest's old
+    version (a move from requirements.txt to pyproject.toml is not a new library)."""
+
+    def __init__(self, unit: ImportsUnit) -> None:
+        self._unit = unit
+        self._names: dict[str, set[str]] | None = None
+
+    def knows(self, path: str, distribution: str, prior: PriorImports) -> bool:
+        if self._names is None:
+            self._names = self._collect()
+        wanted = normalize(distribution)
+        if any(wanted in names for other, names in self._names.items() if other != path):
+            return True
+        return any(wanted in distributions_for(top, {}, installed=False) for top in prior.names())
+
+    def _collect(self) -> dict[str, set[str]]:
+        unit = self._unit
+        changed = {file.path: file for file in unit.changes.files}
+        names: dict[str, set[str]] = {}
+        for path in unit.paths:
+            if not is_manifest(path):
+                continue
+            file = changed.get(path)
+            data = unit.old_blob(file) if file is not None else unit.reader.read(path)
+            if data is not None:
+                names[path] = {normalize(dep.name) for dep in parse_manifest(path, data)}
+        for file in unit.changes.files:
+            if file.old_path and is_manifest(file.old_path) and file.old_path not in names:
+                data = unit.old_blob(file)
+                if data is not None:
+                    names[file.old_path] = {
+                        normalize(dep.name) for dep in parse_manifest(file.old_path, data)
+                    }
+        return names
 
 
 def justified(changes: ChangeSet, path: str, trailer: str) -> bool:
@@ -353,9 +606,12 @@ def check_imports(
     changes: ChangeSet,
     path: str,
     added: Sequence[Edge],
+    prior: PriorImports | None = None,
 ) -> list[Finding]:
-    """Added imports of third-party modules that no dependency list declares."""
+    """Added imports of third-party modules that no dependency list declares and no file of
+    the tree imported before the change."""
     ignored = set(IGNORE.value(settings))
+    requires = REQUIRES_PYTHON.value(settings) or None
     mapping: Mapping[str, object] = DISTRIBUTIONS.value(settings)
     directory = path.rpartition("/")[0]
     siblings = directory + "/" if directory else ""
@@ -365,7 +621,7 @@ def check_imports(
         top = edge.module.partition(".")[0]
         if not top or top in reported or top in ignored or edge.target is not None:
             continue
-        if top in sys.stdlib_module_names or index.is_first_party(top):
+        if is_stdlib(top, requires) or index.is_first_party(top):
             continue
         # A script's own directory is on sys.path: `import helpers` next to helpers.py.
         if f"{siblings}{top}.py" in index.files or f"{siblings}{top}" in index.dirs:
@@ -375,6 +631,8 @@ def check_imports(
         if distributions_for(top, mapping, installed=False) & declared.names():
             continue
         if distributions_for(top, mapping, installed=True) & declared.names():
+            continue
+        if prior is not None and top in prior.names():
             continue
         reported.add(top)
         findings.append(_import_finding(settings, path, edge, top))

@@ -1,10 +1,17 @@
 """policy-change (AG002): a change to agent-guard's own policy needs an approver.
 
 ## What it does
-Flags every change to the files that decide what agent-guard enforces: the rule files, the
-config (`.agent-guard.yaml`, or the `[tool.agent-guard]` table of `pyproject.toml` — other
-edits of `pyproject.toml` are not flagged), `.pre-commit-config.yaml` (which runs the hook)
-and anything under `.agent-guard/` (e.g. the allowed signers of approvers).
+Flags every change to what decides what agent-guard enforces: the active rule files (those
+the config's `rules:` discovers, or the default discovery without one; a new file that
+discovery would read counts), the config (`.agent-guard.yaml`, or the `[tool.agent-guard]`
+table of `pyproject.toml`), the allowed signers of approvers (`escalation.allowed_signers`),
+the baseline (`.agent-guard-baseline.json`), anything under `.agent-guard/`, and the parts of
+`.pre-commit-config.yaml` that run agent-guard: the repository entry with an agent-guard
+hook (its `rev`, hooks, `args`, `stages`), a local hook whose `entry` runs agent-guard, and
+the top-level `files` / `exclude` / `default_stages` / `default_install_hook_types` /
+`default_language_version` when agent-guard is configured there. Other edits of
+`pyproject.toml` or `.pre-commit-config.yaml` (bumping another tool's `rev`) are not a
+policy change; removing the agent-guard hook is.
 
 It also flags an added or changed `.pth` file anywhere in the tree: Python's `site` runs
 the `import` lines of every `.pth` file in a site directory at interpreter start, so one is
@@ -52,9 +59,12 @@ from agent_guard.policy.model import CheckSettings, Policy
 
 OPTIONS: tuple[Option[object], ...] = ()
 
-CONFIG_FILES = (".agent-guard.yaml", ".agent-guard.yml", ".pre-commit-config.yaml")
+CONFIG_FILES = (".agent-guard.yaml", ".agent-guard.yml", ".agent-guard-baseline.json")
 POLICY_DIR = ".agent-guard/"
 PYPROJECT = "pyproject.toml"
+PRE_COMMIT = ".pre-commit-config.yaml"
+#: Files only part of which is policy: the part is compared between old and new blob.
+PARTLY_POLICY = (PYPROJECT, PRE_COMMIT)
 
 BlobReader = Callable[[str], bytes]
 
@@ -97,14 +107,18 @@ def is_policy_path(path: str, policy: Policy) -> bool:
 
 def _is_policy_path_folded(path: str, policy: Policy) -> bool:
     """`_is_policy_path` for a folded path: every name it compares with is folded too."""
-    if path == PYPROJECT:
+    if path in PARTLY_POLICY:
         return False
     if path in _folded_names(CONFIG_FILES) or path.startswith(POLICY_DIR):
         return True
-    if is_rule_file_path(path, _folded_names(DEFAULT_RULE_PATTERNS)):
+    if not policy.policy_files and is_rule_file_path(path, _folded_names(DEFAULT_RULE_PATTERNS)):
         return True
     config = [policy.config_path] if policy.config_path else []
-    known = (*config, *(rule_file.path for rule_file in policy.rule_files))
+    known = (
+        *config,
+        *(rule_file.path for rule_file in policy.rule_files),
+        *_signers(policy),
+    )
     if path in _folded_names(tuple(known)):
         return True
     return _matches_folded(policy.policy_files.rules, path)
@@ -129,15 +143,27 @@ def _matches_folded(rules: tuple[tuple[str, bool], ...], path: str) -> bool:
     return matched
 
 
+def _signers(policy: Policy) -> tuple[str, ...]:
+    """The repository-relative allowed-signers files of the escalation settings."""
+    return tuple(
+        name.lstrip("/") if name.startswith("/") else name
+        for name in policy.escalation.allowed_signers
+        if not name.startswith(("~", "$")) and ".." not in name.split("/")
+    )
+
+
 def _is_policy_path(path: str, policy: Policy) -> bool:
-    if path == PYPROJECT:
-        return False  # only its [tool.agent-guard] table is policy: see check_file
+    if path in PARTLY_POLICY:
+        return False  # only their agent-guard part is policy: see check_file
     if path in CONFIG_FILES or path.startswith(POLICY_DIR):
         return True
-    if is_rule_file_path(path):  # a new rule file wherever discovery would read it
-        return True
+    if not policy.policy_files and is_rule_file_path(path):
+        return True  # a policy built without discovery: the default patterns
     if path == policy.config_path or any(rule_file.path == path for rule_file in policy.rule_files):
         return True
+    if path in _signers(policy):
+        return True
+    # the active rule files and those the `rules:` patterns would discover
     return bool(policy.policy_files) and policy.policy_files.matches(path)
 
 
@@ -157,6 +183,57 @@ def _tool_table(data: bytes | None) -> object:
         return data if b"agent-guard" in data else None
     tool = document.get("tool")
     return tool.get("agent-guard") if isinstance(tool, dict) else None
+
+
+AGENT_GUARD = re.compile(r"agent[-_]guard", re.IGNORECASE)
+#: Top-level keys of .pre-commit-config.yaml that change what every hook (ours too) sees.
+PRE_COMMIT_GLOBAL = (
+    "files", "exclude", "default_stages", "default_install_hook_types",
+    "default_language_version",
+)  # fmt: skip
+
+
+def _pre_commit_part(data: bytes | None) -> object:
+    """The part of a .pre-commit-config.yaml blob that configures agent-guard, or None.
+
+    The repos entries with a hook whose id (or the repo's URL) names agent-guard, with rev
+    and hooks as written; local hooks whose `entry` runs agent-guard; and, when one of those
+    exists, the top-level keys that filter or stage every hook. A file that does not parse
+    yields its raw bytes when it mentions agent-guard (fail closed).
+    """
+    if data is None or not AGENT_GUARD.search(data.decode("utf-8", "replace")):
+        return None
+    import yaml
+
+    try:
+        document = yaml.safe_load(data)
+    except yaml.YAMLError:
+        return data
+    if not isinstance(document, dict):
+        return data
+    entries: list[object] = []
+    repos = document.get("repos")
+    for repo in repos if isinstance(repos, list) else []:
+        if not isinstance(repo, dict):
+            continue
+        hooks = repo.get("hooks")
+        ours = [
+            hook
+            for hook in (hooks if isinstance(hooks, list) else [])
+            if isinstance(hook, dict)
+            and (
+                AGENT_GUARD.search(str(hook.get("id", "")))
+                or AGENT_GUARD.search(str(hook.get("entry", "")))
+            )
+        ]
+        if repo.get("repo") in ("local", "meta"):
+            if ours:
+                entries.append({"repo": repo.get("repo"), "hooks": ours})
+        elif ours or AGENT_GUARD.search(str(repo.get("repo", ""))):
+            entries.append(repo)
+    if not entries:
+        return None
+    return {"repos": entries, **{key: document.get(key) for key in PRE_COMMIT_GLOBAL}}
 
 
 def is_startup_file(file: ChangedFile) -> bool:
@@ -216,15 +293,20 @@ def check_file(
     read_blob: BlobReader,
     commit: str | None,
 ) -> Finding | None:
-    """A finding when `file` changes the policy; pyproject.toml only if its table changed."""
+    """A finding when `file` changes the policy; pyproject.toml and .pre-commit-config.yaml
+    only if their agent-guard part changed."""
     hit = next((path for path in file.paths if is_policy_path(path, policy)), None)
     what = "agent-guard's policy"
-    if hit is None and any(folded(path) == PYPROJECT for path in file.paths):
+    for name, part, described in (
+        (PYPROJECT, _tool_table, "the [tool.agent-guard] table of pyproject.toml"),
+        (PRE_COMMIT, _pre_commit_part, "the agent-guard hooks of .pre-commit-config.yaml"),
+    ):
+        if hit is not None or not any(folded(path) == name for path in file.paths):
+            continue
         old = read_blob(file.old_oid) if file.old_oid and not file.is_submodule else None
         new = read_blob(file.new_oid) if file.new_oid and not file.is_submodule else None
-        if _tool_table(old) == _tool_table(new):
-            return None
-        hit, what = PYPROJECT, "the [tool.agent-guard] table of pyproject.toml"
+        if part(old) != part(new):
+            hit, what = name, described
     if hit is None:
         return None
     line = min(file.added_lines) if file.added_lines else 1

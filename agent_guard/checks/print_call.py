@@ -20,7 +20,9 @@ these are not reported:
 - click and typer commands: functions decorated with `@click.command`, `@click.group`,
   `@app.command()`, `@cli.group()` and the functions nested in them;
 - console-script targets: the functions named in the option `entry_points`
-  (`["app.cli:main"]`, as in pyproject's `[project.scripts]`).
+  (`["app.cli:main"]`); unset, the checked tree's `[project.scripts]`,
+  `[project.gui-scripts]` and `[tool.poetry.scripts]` (`agent-guard explain print-call`
+  shows which).
 
 Set `test_patterns` or `cli_patterns` to `[]` to check those files too.
 
@@ -86,7 +88,8 @@ OPTIONS: tuple[Option[Any], ...] = (
         "entry_points",
         Kind.STRINGS,
         [],
-        "console-script targets (`module:function`) whose code may print",
+        "console-script targets (`module:function`) whose code may print (empty: those of "
+        "the checked tree's [project.scripts] / [project.gui-scripts] / poetry scripts)",
     ),
 )  # fmt: skip
 

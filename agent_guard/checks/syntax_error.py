@@ -51,8 +51,9 @@ OPTIONS: tuple[Option[str], ...] = (
         "requires_python",
         Kind.STR,
         "",
-        "the project's requires-python (empty: unknown): decides whether newer syntax is "
-        "a mistake or just newer than agent-guard's Python",
+        "the project's requires-python (empty: read from the checked tree's pyproject.toml / "
+        "setup.cfg, else unknown): decides whether newer syntax is a mistake or just newer "
+        "than agent-guard's Python",
     ),
 )
 

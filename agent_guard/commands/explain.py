@@ -40,6 +40,36 @@ def command(name: str | None) -> None:
     if options:
         click.echo(f"\n## Options (`checks.{info.slug}` in .agent-guard.yaml)\n")
         click.echo(options)
+    project = _project_values(info.slug)
+    if project:
+        click.echo("\n## In this repository (options the project's packaging may fill)\n")
+        click.echo("\n".join(project))
+
+
+def _project_values(slug: str) -> list[str]:
+    """Where this repository's value of each option project metadata may fill comes from:
+    the config, or the work tree's pyproject.toml / setup.cfg (best effort: outside a
+    repository, or with a broken config, nothing or only the project's values)."""
+    from agent_guard.policy.project import FILLED, describe, read_project
+
+    if not any(check == slug for check, _, _ in FILLED):
+        return []
+    from agent_guard.changes.git import WorktreeReader
+    from agent_guard.pipeline import load, open_repository
+
+    try:
+        repo = open_repository(".")
+    except UsageError:
+        return []
+    if repo.root is None:
+        return []
+    metadata = read_project(WorktreeReader(repo.git, repo.root))
+    try:
+        policy = load(repo)
+    except UsageError as error:
+        log.info("policy not loaded for explain: %s", error)
+        policy = None
+    return describe(slug, policy, metadata)
 
 
 def _options(info: CheckInfo) -> str:

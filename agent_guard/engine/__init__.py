@@ -58,6 +58,17 @@ WHOLE_FILES = "files"  # the ChangeSet kind of `agent-guard check` (changes/file
 Units = list[tuple[str | None, tuple[ChangedFile, ...]]]
 
 
+def _with_project(policy: Policy, tree: TreeReader | None) -> Policy:
+    """The policy with what the checked tree's packaging states (requires-python, console
+    scripts) filled into the options no config set (`policy.project`); read only when a
+    check that uses it is on."""
+    from agent_guard.policy.project import FILLED, read_project, with_project
+
+    if tree is None or not any(slug in policy.checks for slug, _, _ in FILLED):
+        return policy
+    return with_project(policy, read_project(tree))
+
+
 def run(
     changes: ChangeSet,
     policy: Policy,
@@ -76,6 +87,7 @@ def run(
             return run(changes, policy, objects, tree, options, cache)
         finally:
             cache.flush()
+    policy = _with_project(policy, tree)
     groups = enabled_by_unit(policy)
     if changes.kind == WHOLE_FILES:  # `agent-guard check`: content, not a change to judge
         for unit in (Unit.PATH, Unit.MESSAGE, Unit.REF):

@@ -67,7 +67,8 @@ def test_policy_files_escalate(repo: GitRepo) -> None:
     repo.write(".agent-guard.yaml", "checks: {}\n")
     repo.write(".cursor/rules/new.mdc", "---\n---\n<agent/>\n")
     repo.write(".agent-guard/allowed_signers", "lead ssh-ed25519 AAAA\n")
-    repo.write(".pre-commit-config.yaml", "repos: []\n")
+    repo.write(".pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n  - id: guard\n"
+               "    entry: agent-guard hook pre-commit\n    language: system\n")  # fmt: skip
     repo.add()
     verdict = judge(repo)
     assert sorted(checks_of(verdict)) == [
