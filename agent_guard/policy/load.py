@@ -58,6 +58,7 @@ NO_RULE_FILE = (
 # The file names whose nested copies scope to their own folder, as the agents read them.
 NESTED_NAMES = ("AGENTS.md", "CLAUDE.md", "GEMINI.md")
 CONFIG_FILE = ".agent-guard.yaml"
+BASELINE_FILE = ".agent-guard-baseline.json"  # `agent-guard baseline` (verdict/baseline.py)
 PYPROJECT = "pyproject.toml"
 CACHE_FORMAT = 4  # bump when the pickled shape or the compiler changes (4: heuristics cap)
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
@@ -199,6 +200,29 @@ def load_policy(
     `cache_dir`, the compiled policy is cached there, keyed by the bytes it came from.
     """
     source = source or WorkTreeSource(root)
+    policy = _compiled(root, config, rules, source, cache_dir)
+    return _with_baseline(policy, source)
+
+
+def _with_baseline(policy: Policy, source: PolicySource) -> Policy:
+    """The policy with the baseline file of the same source (the work tree, a trusted tree):
+    read on every load (one small JSON file), never cached with the compiled policy."""
+    data = source.read(BASELINE_FILE)
+    if data is None:
+        return policy
+    from agent_guard.verdict.baseline import parse
+
+    return dataclasses.replace(policy, baseline=parse(data, BASELINE_FILE))
+
+
+def _compiled(
+    root: Path,
+    config: Path | None,
+    rules: Sequence[Path] | None,
+    source: PolicySource,
+    cache_dir: Path | None,
+) -> Policy:
+    """The compiled policy (rules and config), from the cache when its inputs are unchanged."""
     config_input = _config_input(root, config, source)
     explicit = None if rules is None else [_explicit_rule_file(root, path) for path in rules]
     head = hashlib.sha256()
