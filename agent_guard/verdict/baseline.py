@@ -38,9 +38,9 @@ from dataclasses import dataclass, field, replace
 
 from agent_guard.errors import UsageError
 from agent_guard.model import Finding, Severity
-from agent_guard.policy.load import BASELINE_FILE
 
-FILE = BASELINE_FILE
+# Also `policy.load.BASELINE_FILE`, which reads it on the hot path without importing this.
+FILE = ".agent-guard-baseline.json"
 
 VERSION = 1
 ABOUT = (

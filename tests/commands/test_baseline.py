@@ -152,6 +152,13 @@ def test_a_changed_line_with_a_secret_is_never_known(repo: GitRepo) -> None:
     assert "secret (AG301)" in result.stdout
 
 
+def test_one_file_name() -> None:
+    from agent_guard.policy.load import BASELINE_FILE
+    from agent_guard.verdict.baseline import FILE
+
+    assert FILE == BASELINE_FILE == BASELINE
+
+
 def test_escalations_are_never_baselined() -> None:
     escalate = Severity.ESCALATE
     protected = Finding("protected-file", "AG001", escalate, "app/models.py", 1, 1, "m", "f")
