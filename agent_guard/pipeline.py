@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,6 +106,7 @@ def load(
     rules: Sequence[Path] | None = None,
     source: PolicySource | None = None,
     objects: BatchObjectReader | None = None,
+    baseline: bool = True,
 ) -> Policy:
     """The repository's compiled policy (cached in `<git-dir>/agent-guard/`).
 
@@ -126,6 +127,7 @@ def load(
         rules=rules,
         source=source_,
         cache_dir=repo.cache_dir,
+        baseline=baseline,
     )
     if log.isEnabledFor(logging.INFO):  # -v
         log.info(
@@ -277,14 +279,18 @@ def check(request: CheckRequest, cwd: Path | str = ".") -> Verdict:
     repo = open_repository(cwd)
     with repo.objects() as objects:
         paths = relative_paths(repo, request.paths, Path(cwd).resolve())
-        policy = load(repo, config=request.config, rules=request.rules, objects=objects)
+        policy = load(
+            repo,
+            config=request.config,
+            rules=request.rules,
+            objects=objects,
+            baseline=request.use_baseline,
+        )
         policy = request.selection.narrow(policy)
         if not policy.rule_files:
             from agent_guard.policy.load import NO_RULE_FILE
 
             log.warning(NO_RULE_FILE)
-        if not request.use_baseline:
-            policy = replace(policy, baseline=None)
         return whole_files(repo, objects, paths, policy, fail_on=request.fail_on)
 
 

@@ -53,7 +53,7 @@ def command(check_only: bool, config: Path | None) -> int:
     target = repo.root / baseline.FILE
     verdict = pipeline.check(pipeline.CheckRequest(config=config, use_baseline=False))
     recorded = baseline.entries(verdict.findings)
-    old = _read(target)
+    old = _read(target, "not checked" if check_only else "replacing it")
     added, removed = baseline.compare(old or [], recorded)
     text = baseline.dumps(recorded)
     total = sum(entry.count for entry in recorded)
@@ -85,7 +85,9 @@ def command(check_only: bool, config: Path | None) -> int:
     return EXIT_OK
 
 
-def _read(target: Path) -> list[Entry] | None:
+def _read(target: Path, then: str) -> list[Entry] | None:
+    """The entries of the current file; None when there is none, or it is not a baseline
+    (then it is replaced whole, and said so)."""
     from agent_guard.verdict import baseline
 
     try:
@@ -94,7 +96,11 @@ def _read(target: Path) -> list[Entry] | None:
         return None
     except OSError as error:
         raise UsageError(f"cannot read: {error.strerror}", baseline.FILE) from None
-    return baseline.parse_entries(data)
+    try:
+        return baseline.parse_entries(data)
+    except UsageError as error:
+        log.warning("%s: %s", error, then)
+        return None
 
 
 def _count(entries: list[Entry]) -> int:

@@ -191,6 +191,7 @@ def load_policy(
     rules: Sequence[Path] | None = None,
     source: PolicySource | None = None,
     cache_dir: Path | None = None,
+    baseline: bool = True,
 ) -> Policy:
     """The compiled policy of the repository at `root`.
 
@@ -198,10 +199,12 @@ def load_policy(
     current folder); otherwise `.agent-guard.yaml` or pyproject's `[tool.agent-guard]` and the
     rule files are found through `source` (default: the work tree at `root`). With
     `cache_dir`, the compiled policy is cached there, keyed by the bytes it came from.
+    `baseline`: attach the baseline file's findings (False for `agent-guard baseline`,
+    which writes that file, and must be able to replace a broken one).
     """
     source = source or WorkTreeSource(root)
     policy = _compiled(root, config, rules, source, cache_dir)
-    return _with_baseline(policy, source)
+    return _with_baseline(policy, source) if baseline else policy
 
 
 def _with_baseline(policy: Policy, source: PolicySource) -> Policy:

@@ -122,6 +122,10 @@ def test_a_broken_baseline_is_one_line_and_exit_2(repo: GitRepo) -> None:
     assert result.stderr.startswith(f"agent-guard: {BASELINE}") or BASELINE in result.stderr
     assert "not a valid baseline" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    assert repo.cli("baseline", "--check").returncode == 1  # not one: missing
+    replaced = repo.cli("baseline")
+    assert replaced.returncode == 0 and "replacing it" in replaced.stderr
+    assert repo.cli("check").returncode == 0
 
 
 def test_the_hooks_and_diff_honour_the_baseline(repo: GitRepo) -> None:
