@@ -74,15 +74,18 @@ class Outcome:
 # -- pre-commit ----------------------------------------------------------------------------
 
 
-def staged(repo: Repository, objects: BatchObjectReader) -> ChangeSet:
+def staged(
+    repo: Repository, objects: BatchObjectReader, changes: ChangeSet | None = None
+) -> ChangeSet:
     """The staged change; while a merge is being concluded, only what the merge itself adds.
 
     Against HEAD alone, a merge's index shows everything the other branch brought (changes
     judged and approved there). Like a pushed merge commit, the merge being committed is
-    judged on what differs from all its parents (HEAD and MERGE_HEAD).
+    judged on what differs from all its parents (HEAD and MERGE_HEAD). `changes`: the
+    staged change against HEAD, when the caller has read it already.
     """
-    changes = staged_changes(repo, objects)
-    if not (repo.git_dir / "MERGE_HEAD").is_file() or changes.base is None:
+    changes = changes or staged_changes(repo, objects)
+    if not _merging(repo) or changes.base is None:
         return changes
     per_parent = [list(changes.files)]
     for line in (repo.git_dir / "MERGE_HEAD").read_text().split():
@@ -92,12 +95,52 @@ def staged(repo: Repository, objects: BatchObjectReader) -> ChangeSet:
     return replace(changes, files=tuple(merge_contribution(per_parent)))
 
 
-def pre_commit(cwd: Path, *, escalations: str = "auto", selection: Selection = ALL) -> Outcome:
-    """The staged change; escalations deferred to commit-msg when that hook is ours."""
+def _merging(repo: Repository) -> bool:
+    return (repo.git_dir / "MERGE_HEAD").is_file()
+
+
+def framework_range(environ: Mapping[str, str]) -> tuple[str, str] | None:
+    """The range of `pre-commit run --from-ref A --to-ref B` (None: not asked for one).
+
+    pre-commit then passes the files of `git diff A...B` and sets PRE_COMMIT_FROM_REF and
+    PRE_COMMIT_TO_REF (pre_commit/commands/run.py); the hook judges that range as
+    `agent-guard diff A...B` does, commit by commit with their trailers.
+    """
+    start, end = environ.get("PRE_COMMIT_FROM_REF", ""), environ.get("PRE_COMMIT_TO_REF", "")
+    return (start, end) if start and end else None
+
+
+def pre_commit(
+    cwd: Path,
+    *,
+    escalations: str = "auto",
+    selection: Selection = ALL,
+    files: Sequence[str] = (),
+    environ: Mapping[str, str] | None = None,
+) -> Outcome:
+    """The staged change; escalations deferred to commit-msg when that hook is ours.
+
+    Under the pre-commit framework the hook is also given file names. They are the staged
+    files on a commit (or a part of them), and then the staged change is judged as always.
+    Files that are not staged changes mean `pre-commit run --all-files` or `--files ...`:
+    those files are checked whole, every line, as `agent-guard check FILE...` does, so a
+    committed violation fails the run. `--from-ref A --to-ref B` judges the range `A...B`.
+    While a merge is concluded pre-commit passes the conflicted files, which may match the
+    index: the staged change is judged then, whatever the names.
+    """
     repo = open_repository(cwd)
+    span = framework_range(environ or {})
     with repo.objects() as objects:
-        changes = staged(repo, objects)
         policy = selection.narrow(load(repo, objects=objects))
+        if span is not None:
+            return Outcome(_framework_range_verdict(repo, objects, span, policy))
+        full = staged_changes(repo, objects)
+        if files and not _merging(repo) and not set(files) <= {f.path for f in full.files}:
+            from agent_guard.pipeline import whole_files
+
+            log.info("checking %d whole file(s): they are not the staged change", len(files))
+            return Outcome(whole_files(repo, objects, files, policy, literal=True))
+        changes = staged(repo, objects, full)
         verdict = evaluate(repo, objects, [changes], policy)
     pending = [f for f in verdict.findings if f.severity is Severity.ESCALATE and not f.approved]
     if not pending:
@@ -128,6 +171,18 @@ def pre_commit(cwd: Path, *, escalations: str = "auto", selection: Selection = A
             f"`{COMMIT_MSG_HOOK_ID}` in .pre-commit-config.yaml) and commit with the trailer",
         ),
     )
+
+
+def _framework_range_verdict(
+    repo: Repository, objects: BatchObjectReader, span: tuple[str, str], policy: Policy
+) -> Verdict:
+    """The verdict on `A...B` (what `pre-commit run --from-ref A --to-ref B` passes)."""
+    from agent_guard.changes.sources import range_changes
+    from agent_guard.pipeline import range_approvals
+
+    changesets = [range_changes(repo, objects, f"{span[0]}...{span[1]}")]
+    approvals = range_approvals(repo, objects, changesets, policy, verify_signatures=False)
+    return evaluate(repo, objects, changesets, policy, approvals=approvals)
 
 
 def commit_msg_hook_installed(repo: Repository) -> bool:

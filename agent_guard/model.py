@@ -73,7 +73,8 @@ class Finding:
     `source` is the offending code, filled in by the engine from the blob it checked.
     `commit` is set when the finding belongs to one commit of a range or push.
     `suppression` is the inline suppression that names it (the suppression stage sets it;
-    a suppressed finding is kept and reported, it just does not count).
+    a suppressed finding is kept and reported, it just does not count); `baselined` says the
+    repository's baseline knew it (kept and reported too, never counted).
     """
 
     check: str
@@ -99,6 +100,9 @@ class Finding:
     # normalised code: `checks.fingerprint`), for the findings the walk reports; the
     # engine keeps a code finding only when the file's old version has no such one.
     fingerprint: str | None = None
+    # Recorded in the repository's baseline (`.agent-guard-baseline.json`, verdict/baseline.py):
+    # a finding known before adoption, kept and listed like a suppressed one, never counted.
+    baselined: bool = False
 
     @property
     def suppressed(self) -> bool:

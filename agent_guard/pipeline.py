@@ -117,6 +117,7 @@ def load(
     rules: Sequence[Path] | None = None,
     source: PolicySource | None = None,
     objects: BatchObjectReader | None = None,
+    baseline: bool = True,
 ) -> Policy:
     """The repository's compiled policy (cached in `<git-dir>/agent-guard/`).
 
@@ -137,6 +138,7 @@ def load(
         rules=rules,
         source=source_,
         cache_dir=repo.cache_dir,
+        baseline=baseline,
     )
     if log.isEnabledFor(logging.INFO):  # -v
         log.info(
@@ -277,22 +279,45 @@ class CheckRequest:
     rules: tuple[Path, ...] | None = None
     fail_on: Severity = Severity.ERROR
     selection: Selection = ALL
+    use_baseline: bool = True  # False for `agent-guard baseline`, which records them all
 
 
 def check(request: CheckRequest, cwd: Path | str = ".") -> Verdict:
     """`agent-guard check`: every line of the files under `paths` (the whole work tree
     without them), by the code and content checks; nothing here is a change to approve."""
-    from agent_guard.changes.files import file_changes, relative_paths
+    from agent_guard.changes.files import relative_paths
 
     repo = open_repository(cwd)
     with repo.objects() as objects:
         paths = relative_paths(repo, request.paths, Path(cwd).resolve())
-        changes = file_changes(repo, paths)
-        policy = load(repo, config=request.config, rules=request.rules, objects=objects)
+        policy = load(
+            repo,
+            config=request.config,
+            rules=request.rules,
+            objects=objects,
+            baseline=request.use_baseline,
+        )
         policy = request.selection.narrow(policy)
         if not policy.rule_files:
             from agent_guard.policy.load import NO_RULE_FILE
 
             log.warning(NO_RULE_FILE)
-        options = EngineOptions(all_lines=True, cache_dir=repo.cache_dir)
-        return evaluate(repo, objects, [changes], policy, options=options, fail_on=request.fail_on)
+        return whole_files(repo, objects, paths, policy, fail_on=request.fail_on)
+
+
+def whole_files(
+    repo: Repository,
+    objects: BatchObjectReader,
+    paths: Sequence[str],
+    policy: Policy,
+    *,
+    fail_on: Severity = Severity.ERROR,
+    literal: bool = False,
+) -> Verdict:
+    """Every line of the files under `paths` (repository-relative; none: the whole tree),
+    by the code and content checks. `literal`: the paths are file names, not pathspecs."""
+    from agent_guard.changes.files import file_changes
+
+    changes = file_changes(repo, paths, literal=literal)
+    options = EngineOptions(all_lines=True, cache_dir=repo.cache_dir)
+    return evaluate(repo, objects, [changes], policy, options=options, fail_on=fail_on)

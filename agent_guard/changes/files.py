@@ -24,12 +24,19 @@ REGULAR_MODE = "100644"
 EXECUTABLE_MODE = "100755"
 
 
-def file_changes(repo: Repository, paths: Sequence[str] = ()) -> ChangeSet:
-    """The files under `paths` (relative to the work tree's root) as one ChangeSet."""
+def file_changes(
+    repo: Repository, paths: Sequence[str] = (), *, literal: bool = False
+) -> ChangeSet:
+    """The files under `paths` (relative to the work tree's root) as one ChangeSet.
+
+    `literal`: the paths are exact file names (as the pre-commit framework passes them), so
+    `*`, `[` or a leading `:` in a name are not pathspec magic.
+    """
     if repo.root is None:
         raise UsageError("a bare repository has no files to check: use `agent-guard diff REV`")
+    specs = [f":(literal){path}" for path in paths] if literal else list(paths)
     listed = repo.git.run(
-        "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *paths
+        "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *specs
     )
     seen: set[str] = set()
     files: list[ChangedFile] = []

@@ -7,6 +7,7 @@ for `--help` without importing every command module.
 COMMANDS: dict[str, str] = {
     "diff": "Check a change (staged by default, or a revision range) against the policy.",
     "check": "Check every line of files (default: the whole work tree), like `ruff check`.",
+    "baseline": "Record today's findings (.agent-guard-baseline.json): later runs report new ones.",
     "rules": "Show the compiled policy: every rule, its severity and the checks enforcing it.",
     "explain": "Show the documentation of a check.",
     "init": "Write a starter .agent-guard.yaml from the discovered rule files.",

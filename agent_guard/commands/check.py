@@ -6,8 +6,9 @@
 Runs the code and content checks (the AST checks, boundaries, imports, secrets) on whole
 files as they are on disk. Nothing here is a change, so the checks about a change —
 protected files, policy changes, commit messages, ref updates — do not run: use
-`agent-guard diff` for those. Under pre-commit, `pre-commit run --all-files` runs this
-(the `agent-guard-all-files` hook). Same output options as `diff` (docs/reports.md).
+`agent-guard diff` for those. Under pre-commit, `pre-commit run --all-files` does this
+through the `agent-guard` hook (`hooks.pre_commit`). Same output options as `diff`
+(docs/reports.md).
 
 Exit codes: 0 passed, 1 blocked, 2 usage, config or git error (one line on stderr).
 """

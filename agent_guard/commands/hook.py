@@ -1,6 +1,6 @@
 """`agent-guard hook ...`: what git (or the pre-commit framework, or a server) runs.
 
-    agent-guard hook pre-commit [--escalations auto|defer|block]
+    agent-guard hook pre-commit [--escalations auto|defer|block] [FILES...]
     agent-guard hook commit-msg FILE
     agent-guard hook pre-push [REMOTE [URL]]            (refs on stdin, as git passes them)
     agent-guard hook pre-receive [--policy DIR] [--time-budget S] [--fail-open]
@@ -79,6 +79,8 @@ def _report(outcome: object, options: dict[str, Any]) -> int:
     from agent_guard.report import render
 
     assert isinstance(outcome, Outcome)
+    if _nothing_to_say(outcome) and options["output_file"] is None:
+        return output.exit_code(outcome.verdict, options["exit_zero"])
 
     def draw(verdict: Verdict, fmt: str, stream: TextIO, color: bool | None) -> None:
         render(verdict, fmt, stream, color)
@@ -95,17 +97,47 @@ def _report(outcome: object, options: dict[str, Any]) -> int:
     return output.exit_code(outcome.verdict, options["exit_zero"])
 
 
+def _nothing_to_say(outcome: object) -> bool:
+    """Under the pre-commit framework, a hook with nothing worth reading prints nothing.
+
+    pre-commit hides a passing hook's output, so warnings would go unseen; the manifest
+    (.pre-commit-hooks.yaml) sets `verbose: true` on the `agent-guard` hook to show them.
+    Then a clean commit must not add "passed: no findings" to every commit's output: only a
+    finding that counts, an approval, a deferred escalation or a note is worth printing
+    (suppressed and baselined findings are listed with -v).
+    """
+    from agent_guard.hooks import Outcome
+
+    assert isinstance(outcome, Outcome)
+    verdict = outcome.verdict
+    return (
+        os.environ.get("PRE_COMMIT") == "1"
+        and not outcome.notes
+        and not verdict.deferred
+        and not verdict.approved
+        and not any(verdict.counts.values())
+        and not output.verbose()
+    )
+
+
 def _selection(options: dict[str, Any]) -> Selection:
     from agent_guard.selection import parse_selection
 
     return parse_selection(options["select"], options["ignore"])
 
 
-def pre_commit(escalations: str, **options: Any) -> int:
-    """Check the staged change."""
+def pre_commit(escalations: str, files: tuple[str, ...] = (), **options: Any) -> int:
+    """Check the staged change (FILES: what the pre-commit framework passes; files that are
+    not staged changes, as with `pre-commit run --all-files`, are checked whole)."""
     from agent_guard import hooks
 
-    outcome = hooks.pre_commit(Path.cwd(), escalations=escalations, selection=_selection(options))
+    outcome = hooks.pre_commit(
+        Path.cwd(),
+        escalations=escalations,
+        selection=_selection(options),
+        files=files,
+        environ=os.environ,
+    )
     return _report(outcome, options)
 
 
@@ -195,6 +227,7 @@ HOOKS: dict[str, Command] = {
                 "block them here; auto: defer when agent-guard's commit-msg hook is installed.",
             ),
             *LOCAL_OPTIONS,
+            Param("files", multiple=True, metavar="[FILES]..."),
         ],
         pre_commit,
     ),

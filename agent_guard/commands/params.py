@@ -37,7 +37,8 @@ class Param:
 
     `kind`: how the value is converted and checked ("str", "float", "file": a path that
     must not be a directory, "dir": an existing directory). `choices` restricts a "str".
-    A flag is an option without a value; `--a/--b` declares an on/off pair.
+    A flag is an option without a value; `--a/--b` declares an on/off pair. A `multiple`
+    argument (the last one) takes every remaining positional, as click's `nargs=-1`.
     """
 
     __slots__ = (
@@ -163,13 +164,18 @@ def parse(params: Sequence[Param], args: Sequence[str]) -> dict[str, Any] | None
             values.setdefault(param.dest, []).append(value)
         else:
             values[param.dest] = value
-    if len(given) > len(positionals):
+    variadic = positionals[-1] if positionals and positionals[-1].multiple else None
+    if len(given) > len(positionals) and variadic is None:
         return None
-    for param, raw in zip(positionals, given, strict=False):
+    for index, raw in enumerate(given):
+        param = positionals[min(index, len(positionals) - 1)]
         ok, value = _convert(param, raw)
         if not ok:
             return None
-        values[param.dest] = value
+        if param.multiple:
+            values.setdefault(param.dest, []).append(value)
+        else:
+            values[param.dest] = value
     for param in params:
         if param.dest in values:
             if param.multiple:
@@ -249,6 +255,7 @@ def to_click(command: Command) -> click.Command:
                     type=_click_type(param),
                     required=param.required,
                     metavar=param.metavar,
+                    nargs=-1 if param.multiple else 1,
                 )
             )
     return click.Command(

@@ -19,7 +19,8 @@ Then the changed-line filter (findings of line-filtered units count on added or 
 lines, or when their `scope` holds one; `all_lines` keeps everything; file-level findings
 count whenever the file changed), the new-violations filter (a finding the file's old
 version already had, by fingerprint, is not the change's: `_new_only`), the suppression
-stage (`suppressions.stage`), and the offending source line of each finding. Check modules
+stage (`suppressions.stage`), the offending source line of each finding, and the baseline
+(a finding `.agent-guard-baseline.json` records is marked, `verdict.baseline`). Check modules
 are imported only when a unit of theirs exists, so a commit that touches no Python file
 never imports the AST walker.
 """
@@ -141,6 +142,11 @@ def run(
 
     findings = _suppression_stage(findings, changes, policy, objects, cache, options)
     findings = [_with_source(finding, changes, objects, cache) for finding in findings]
+    if policy.baseline:  # after the source: a fingerprint of a non-code finding quotes it
+        from agent_guard.verdict import baseline
+
+        whole = changes.kind == WHOLE_FILES
+        findings = baseline.mark(findings, policy.baseline, whole_files=whole)
     return sorted(set(findings), key=lambda f: (*f.sort_key, f.commit or ""))
 
 

@@ -58,6 +58,7 @@ NO_RULE_FILE = (
 # The file names whose nested copies scope to their own folder, as the agents read them.
 NESTED_NAMES = ("AGENTS.md", "CLAUDE.md", "GEMINI.md")
 CONFIG_FILE = ".agent-guard.yaml"
+BASELINE_FILE = ".agent-guard-baseline.json"  # `agent-guard baseline` (verdict/baseline.py)
 PYPROJECT = "pyproject.toml"
 CACHE_FORMAT = 6  # bump when the pickled shape or the compiler changes
 # (5: derived boundaries; 6: nested rule files scope their protected names)
@@ -225,6 +226,7 @@ def load_policy(
     rules: Sequence[Path] | None = None,
     source: PolicySource | None = None,
     cache_dir: Path | None = None,
+    baseline: bool = True,
 ) -> Policy:
     """The compiled policy of the repository at `root`.
 
@@ -232,8 +234,33 @@ def load_policy(
     current folder); otherwise `.agent-guard.yaml` or pyproject's `[tool.agent-guard]` and the
     rule files are found through `source` (default: the work tree at `root`). With
     `cache_dir`, the compiled policy is cached there, keyed by the bytes it came from.
+    `baseline`: attach the baseline file's findings (False for `agent-guard baseline`,
+    which writes that file, and must be able to replace a broken one).
     """
     source = source or WorkTreeSource(root)
+    policy = _compiled(root, config, rules, source, cache_dir)
+    return _with_baseline(policy, source) if baseline else policy
+
+
+def _with_baseline(policy: Policy, source: PolicySource) -> Policy:
+    """The policy with the baseline file of the same source (the work tree, a trusted tree):
+    read on every load (one small JSON file), never cached with the compiled policy."""
+    data = source.read(BASELINE_FILE)
+    if data is None:
+        return policy
+    from agent_guard.verdict.baseline import parse
+
+    return dataclasses.replace(policy, baseline=parse(data, BASELINE_FILE))
+
+
+def _compiled(
+    root: Path,
+    config: Path | None,
+    rules: Sequence[Path] | None,
+    source: PolicySource,
+    cache_dir: Path | None,
+) -> Policy:
+    """The compiled policy (rules and config), from the cache when its inputs are unchanged."""
     config_input = _config_input(root, config, source)
     explicit = None if rules is None else [_explicit_rule_file(root, path) for path in rules]
     head = hashlib.sha256()

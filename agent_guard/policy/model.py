@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from agent_guard.globs import GlobSet
 from agent_guard.model import Rule, Severity
+
+if TYPE_CHECKING:
+    from agent_guard.verdict.baseline import Baseline
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +143,10 @@ class Policy:
     bindings: tuple[Binding, ...] = ()
     # Why each rule of `rules` mapped as it did, or did not (`agent-guard rules --explain`).
     explanations: tuple[str, ...] = ()
+    # The findings the repository's baseline file records (read from the same place as the
+    # config: the work tree, or the server's trusted tree), attached after the compiled
+    # policy is cached: it never changes what a check finds, only what counts.
+    baseline: Baseline | None = None
 
     @property
     def rules(self) -> tuple[Rule, ...]:

@@ -26,16 +26,18 @@ def line(finding: Finding) -> str:
         text += f" (approved by {escape(finding.approved_by or 'an approver')})"
     elif finding.suppressed and finding.suppression is not None:
         text += f" (suppressed: {escape(finding.suppression.reason) or 'no reason given'})"
+    elif finding.baselined:
+        text += " (in the baseline)"
     elif finding.commit:
         text += f" (commit {finding.commit[:12]})"
     return text
 
 
 def write(verdict: Verdict, stream: TextIO, color: bool, *, verbose: bool = False) -> None:
-    """A line per finding; suppressed ones are counted, and listed with `verbose`."""
+    """A line per finding; suppressed and baselined ones are counted, listed with `verbose`."""
     listed = shown(verdict)
     for finding in listed.findings:
-        if finding.suppressed and not verbose:
+        if (finding.suppressed or finding.baselined) and not verbose:
             continue
         stream.write(line(finding) + "\n")
     if listed.summary():

@@ -66,6 +66,8 @@ def _message(finding: Finding) -> str:
 def write(verdict: Verdict, stream: TextIO, color: bool) -> None:
     listed = shown(verdict)
     for finding in listed.findings:
+        if finding.baselined:  # legacy code: counted in the summary, not annotated
+            continue
         command = "notice" if finding.approved or finding.suppressed else _COMMAND[finding.severity]
         properties = ",".join(
             f"{key}={escape_property(value)}"
@@ -92,9 +94,10 @@ def _cell(text: str) -> str:
 def job_summary(verdict: Verdict) -> str:
     """The Markdown section for the job summary: the verdict, then one row per finding."""
     lines = [f"### agent-guard: {verdict.summary()}", ""]
-    if verdict.findings:
+    rows = [finding for finding in verdict.findings if not finding.baselined]
+    if rows:
         lines += ["| severity | where | check | what |", "|---|---|---|---|"]
-        for finding in verdict.findings[:SUMMARY_ROWS]:
+        for finding in rows[:SUMMARY_ROWS]:
             label = "approved" if finding.approved else finding.severity.value
             where = f"{location(finding)}:{max(finding.line, 1)}"
             if finding.commit:
@@ -102,8 +105,8 @@ def job_summary(verdict: Verdict) -> str:
             check = f"{finding.check} ({finding.code})"
             cells = (label, where, check, finding.message)
             lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
-        if len(verdict.findings) > SUMMARY_ROWS:
-            lines += ["", f"... and {len(verdict.findings) - SUMMARY_ROWS} more findings"]
+        if len(rows) > SUMMARY_ROWS:
+            lines += ["", f"... and {len(rows) - SUMMARY_ROWS} more findings"]
     return "\n".join(lines) + "\n\n"
 
 

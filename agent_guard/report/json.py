@@ -2,8 +2,10 @@
 
 Kept fields: verdict, findings[].{check, code, severity, path, line, column, commit,
 message, fix, approved, rule{file, line, text}}, and (added) suppressed, suppression{reason,
-line, honoured}: a suppressed finding is listed, with `blocks` false; and (added) omitted{count,
-by_path}: the findings over the report's limits (`report.limits`), counted but not listed.
+line, honoured}: a suppressed finding is listed, with `blocks` false; (added) baselined, on
+each finding and in all: a finding the baseline records, listed, `blocks` false; and
+(added) omitted{count, by_path}: the findings over the report's limits (`report.limits`),
+counted but not listed.
 Others may be added, never removed.
 Names that are not UTF-8 are given with `\\xNN` escapes for the bytes that are not.
 """
@@ -45,6 +47,7 @@ def finding_dict(finding: Finding) -> dict[str, object]:
         "blocks": None,  # filled by `report`
         "extra": {key: display_path(value) for key, value in finding.extra},
         "suppressed": finding.suppressed,
+        "baselined": finding.baselined,
         "suppression": None
         if finding.suppression is None
         else {
@@ -67,6 +70,7 @@ def report(verdict: Verdict) -> dict[str, object]:
         "summary": verdict.summary(),
         "counts": {severity.value: count for severity, count in verdict.counts.items()},
         "suppressed": verdict.suppressed,
+        "baselined": verdict.baselined,
         "fail_on": verdict.fail_on.value,
         "approvers": list(verdict.approvers),
         "note": verdict.note,

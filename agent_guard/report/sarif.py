@@ -3,7 +3,8 @@
 One run; the driver lists every check of the registry as a rule (id = code, name = slug).
 `escalate` and `error` map to level "error", `warning` to "warning", `advisory` to "note";
 the agent-guard severity, commit and rule quote travel in `properties`. An approved
-escalation carries an accepted external suppression. Paths are relative URIs against
+escalation carries an accepted external suppression, and so does a finding the baseline
+records (with `baselineState: unchanged`). Paths are relative URIs against
 %SRCROOT%, percent-encoded (a name with spaces or non-UTF-8 bytes stays a valid URI), never
 empty: a commit-message finding is located on COMMIT_EDITMSG (`report.location`).
 
@@ -86,6 +87,16 @@ def _result(finding: Finding) -> dict[str, object]:
                 "kind": "inSource",
                 "status": "accepted",
                 "justification": finding.suppression.reason or "no reason given",
+            }
+        ]
+    elif finding.baselined:
+        result["baselineState"] = "unchanged"
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": "a known finding, recorded in the baseline "
+                "(.agent-guard-baseline.json)",
             }
         ]
     elif finding.approved:

@@ -43,23 +43,32 @@ class _Style:
 
 
 def write(verdict: Verdict, stream: TextIO, color: bool, *, verbose: bool = False) -> None:
-    """Every finding that counts; suppressed ones are counted in the summary and, with
-    `verbose`, listed one line each with the reason their suppression gives."""
+    """Every finding that counts; suppressed ones and those in the baseline are counted in
+    the summary and, with `verbose`, listed one line each (with the suppression's reason,
+    or the finding's message)."""
     style = _Style(color)
     suppressed: list[Finding] = []
+    baselined: list[Finding] = []
     listed = shown(verdict)
     for finding in listed.findings:
         if finding.suppressed:
             suppressed.append(finding)
+            continue
+        if finding.baselined:
+            baselined.append(finding)
             continue
         stream.write("\n".join(_finding(finding, verdict, style)) + "\n\n")
     if verbose and suppressed:
         stream.write("suppressed inline:\n")
         for finding in suppressed:
             assert finding.suppression is not None
-            where = f"{escape(finding.path)}:{finding.line}:{finding.column}"
             reason = escape(finding.suppression.reason) or "(no reason given)"
-            stream.write(f"  {where}  {finding.check} ({finding.code})  {reason}\n")
+            stream.write(f"  {_short(finding)}  {reason}\n")
+        stream.write("\n")
+    if verbose and baselined:
+        stream.write("known, in the baseline:\n")
+        for finding in baselined:
+            stream.write(f"  {_short(finding)}  {escape(' '.join(finding.message.split()))}\n")
         stream.write("\n")
     if listed.summary():
         stream.write(f"{escape(listed.summary() or '')}\n")
@@ -67,6 +76,11 @@ def write(verdict: Verdict, stream: TextIO, color: bool, *, verbose: bool = Fals
         stream.write(f"note: {escape(verdict.note)}\n")
     summary = verdict.summary()
     stream.write(style(_COLORS[Severity.ERROR] if verdict.blocked else _GREEN, summary) + "\n")
+
+
+def _short(finding: Finding) -> str:
+    where = f"{escape(finding.path)}:{finding.line}:{finding.column}"
+    return f"{where}  {finding.check} ({finding.code})"
 
 
 def _finding(finding: Finding, verdict: Verdict, style: _Style) -> list[str]:

@@ -3,7 +3,8 @@
 `error` and `escalate` block by default, `warning` and `advisory` do not; `--fail-on
 warning` makes warnings block too. Only an `escalate` finding can be approved: errors are
 fixed, or suppressed inline with a reason. A suppressed finding (see `suppressions`) stays in
-the verdict, so every report can list it, but neither blocks nor counts. Who counts as an
+the verdict, so every report can list it, but neither blocks nor counts; so does a finding
+the repository's baseline records (`baseline`). Who counts as an
 approver is decided by the escalation module (trailers, signatures, the pusher); here an
 approval is plain data.
 """
@@ -55,16 +56,19 @@ class Verdict:
 
     def blocks(self, finding: Finding) -> bool:
         """True when this finding (alone) would block the change."""
-        if finding.approved or finding.suppressed or finding.severity is Severity.ADVISORY:
+        if finding.approved or finding.suppressed or finding.baselined:
+            return False
+        if finding.severity is Severity.ADVISORY:
             return False
         return finding.severity.rank >= self.fail_on.rank
 
     @property
     def counts(self) -> dict[Severity, int]:
-        """Unapproved, unsuppressed findings per severity (escalate, error, warning, advisory)."""
+        """Findings that count, per severity (escalate, error, warning, advisory): not
+        approved, suppressed or in the baseline."""
         counts = dict.fromkeys(reversed(Severity), 0)
         for finding in self.findings:
-            if not finding.approved and not finding.suppressed:
+            if not (finding.approved or finding.suppressed or finding.baselined):
                 counts[finding.severity] += 1
         return counts
 
@@ -77,6 +81,11 @@ class Verdict:
         """Findings an honoured inline suppression accepted (kept, reported, not counted)."""
         return sum(1 for finding in self.findings if finding.suppressed)
 
+    @property
+    def baselined(self) -> int:
+        """Findings the baseline records (kept, listed with -v, not counted)."""
+        return sum(1 for finding in self.findings if finding.baselined)
+
     def summary(self) -> str:
         """`blocked: 1 escalation, 2 errors, 1 warning` (or `passed: ...`)."""
         parts = [
@@ -88,6 +97,9 @@ class Verdict:
             parts.append(f"{self.approved} approved")
         if self.suppressed:
             parts.append(f"{self.suppressed} suppressed")
+        if self.baselined:
+            noun = "finding" if self.baselined == 1 else "findings"
+            parts.append(f"{self.baselined} known {noun} in the baseline")
         if self.deferred:
             parts.append(f"{_plural(self.deferred, _NOUNS[Severity.ESCALATE])} for commit-msg")
         head = "blocked" if self.blocked else "passed"

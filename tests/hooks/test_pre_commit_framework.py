@@ -177,3 +177,82 @@ def test_hook_args_pass_the_command_line_options(
     )
     lenient = pre_commit(target, hook_repo, *args, "lenient")
     assert lenient.returncode == 0, lenient.stdout + lenient.stderr
+
+
+# -- whole files, ranges and warnings (issue 16) ---------------------------------------------
+
+MUTABLE = "def collect(item: int, seen: list[int] = []) -> list[int]:\n    return seen\n"
+
+
+def _own_lines(stdout: str) -> list[str]:
+    """The lines of pre-commit's output that are not pre-commit's own (status, hook id...)."""
+    return [
+        line
+        for line in stdout.splitlines()
+        if line.strip() and not line.startswith(("agent-guard.", "- hook id:", "- duration:"))
+    ]
+
+
+def test_all_files_checks_committed_violations_a_commit_only_its_change(
+    target: GitRepo, hook_repo: tuple[Path, Path]
+) -> None:
+    """`--all-files` passes every file: those that are not the staged change are checked
+    whole, so a violation committed with --no-verify fails the run and is named."""
+    target.write("app/handlers.py", BLOCKING)
+    target.git("add", "-A")
+    target.git("commit", "-q", "--no-verify", "-m", "Sneak a blocking call in")
+    target.write("app/services.py", "def greet(who: str) -> str:\n    return who\n")
+    target.add()
+    change = run(target, hook_repo, "agent-guard", "--hook-stage", "pre-commit")
+    assert change.returncode == 0, change.stdout + change.stderr  # the staged change is clean
+    whole = run(target, hook_repo, "agent-guard", "--all-files", "--hook-stage", "pre-commit")
+    assert whole.returncode == 1, whole.stdout + whole.stderr
+    assert re.search(r"app/handlers\.py:5:\d+\s+blocking-in-async", whole.stdout)
+    files = run(target, hook_repo, "agent-guard", "--files", "app/services.py")
+    assert files.returncode == 0, files.stdout  # staged, clean: the staged change is judged
+
+
+def test_from_ref_to_ref_judges_that_range(target: GitRepo, hook_repo: tuple[Path, Path]) -> None:
+    target.write("app/handlers.py", BLOCKING)
+    target.git("add", "-A")
+    target.git("commit", "-q", "--no-verify", "-m", "Sneak a blocking call in")
+    refs = ("--from-ref", "HEAD~1", "--to-ref", "HEAD", "--hook-stage", "pre-commit")
+    result = run(target, hook_repo, "agent-guard", *refs)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "blocking-in-async" in result.stdout and "app/handlers.py" in result.stdout
+    target.write("app/more.py", "X = 1\n")
+    target.commit("Clean")
+    clean = ("--from-ref", "HEAD~1", "--to-ref", "HEAD", "--hook-stage", "pre-commit")
+    assert run(target, hook_repo, "agent-guard", *clean).returncode == 0
+
+
+def test_warnings_are_shown_and_a_clean_commit_adds_nothing(
+    target: GitRepo, hook_repo: tuple[Path, Path]
+) -> None:
+    """pre-commit hides a passing hook's output: the manifest's `verbose: true` shows the
+    warnings, and then a clean commit prints nothing of agent-guard's own."""
+    target.write("app/collect.py", MUTABLE)
+    target.add()
+    warned = run(target, hook_repo, "agent-guard", "--hook-stage", "pre-commit")
+    assert warned.returncode == 0, warned.stdout + warned.stderr
+    assert "Passed" in warned.stdout
+    assert re.search(r"warning\s+app/collect\.py:1:\d+\s+mutable-default", warned.stdout)
+    assert "passed: 1 warning" in warned.stdout
+    target.commit("Collect")
+    target.write("app/services.py", "def greet(who: str) -> str:\n    return who\n")
+    target.add()
+    clean = run(target, hook_repo, "agent-guard", "--hook-stage", "pre-commit")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "Passed" in clean.stdout
+    assert _own_lines(clean.stdout) == [], clean.stdout
+
+
+def test_all_files_honours_the_baseline(target: GitRepo, hook_repo: tuple[Path, Path]) -> None:
+    target.write("app/handlers.py", BLOCKING)
+    target.git("add", "-A")
+    target.git("commit", "-q", "--no-verify", "-m", "Legacy code")
+    assert target.cli("baseline").returncode == 0
+    target.commit("Record the baseline")
+    result = run(target, hook_repo, "agent-guard", "--all-files", "--hook-stage", "pre-commit")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _own_lines(result.stdout) == [], result.stdout

@@ -66,6 +66,7 @@ def test_sarif_passes_the_multitool_with_no_error_and_no_warning(
         tmp_path / "range.sarif",
         tmp_path / "approved-and-odd-paths.sarif",
         tmp_path / "suppressed.sarif",
+        tmp_path / "baselined.sarif",
     ]
     logs[0].write_text(ranged.stdout)
     logs[1].write_text(_render("sarif"))
@@ -75,6 +76,7 @@ def test_sarif_passes_the_multitool_with_no_error_and_no_warning(
     suppressed = repo.agent_guard("diff", "HEAD~1..HEAD", "--format", "sarif")
     assert '"inSource"' in suppressed.stdout, suppressed.stdout
     logs[2].write_text(suppressed.stdout)
+    logs[3].write_text(_baselined_sarif(repo))
     output = tmp_path / "validation.sarif"
     validate = subprocess.run(
         [str(_multitool()), "validate", *map(str, logs), "--output", str(output),
@@ -93,7 +95,26 @@ def test_sarif_passes_the_multitool_with_no_error_and_no_warning(
         assert invocation.get("executionSuccessful", True), invocation
         for note in invocation.get("toolExecutionNotifications", []):
             assert note.get("level") != "error", note
-    assert "3 files scanned" in validate.stdout, validate.stdout
+    assert "4 files scanned" in validate.stdout, validate.stdout
+
+
+def _baselined_sarif(repo: GitRepo) -> str:
+    """`check --format sarif` of a tree whose one finding the baseline records."""
+    repo.write("AGENTS.md", "- Never use print() for debugging.\n")
+    repo.write("legacy.py", "print(2)\n")
+    assert repo.cli("baseline").returncode == 0
+    result = repo.agent_guard("check", "--format", "sarif")
+    assert result.returncode == 0 and '"baselineState"' in result.stdout, result.stdout
+    return result.stdout
+
+
+def test_sarif_of_baselined_findings_meets_the_final_schema(repo: GitRepo) -> None:
+    repo.commit("empty")
+    document = json.loads(_baselined_sarif(repo))
+    jsonschema.validate(document, SCHEMA)
+    (result,) = document["runs"][0]["results"]
+    assert result["baselineState"] == "unchanged"
+    assert result["suppressions"][0]["kind"] == "external"
 
 
 def test_sarif_of_a_range_meets_the_final_schema_and_names_every_file(repo: GitRepo) -> None:
