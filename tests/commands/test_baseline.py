@@ -140,7 +140,10 @@ def test_the_hooks_and_diff_honour_the_baseline(repo: GitRepo) -> None:
     listed = repo.cli("-v", "hook", "pre-commit", *files, env={"PRE_COMMIT": "1"})
     assert "3 known findings in the baseline" in listed.stdout
     whole = repo.cli("diff", "--all-lines", "HEAD~1..HEAD")
-    assert whole.returncode == 0, whole.stdout
+    # the recorded findings are known; what is left is recording them, a policy change
+    assert whole.returncode == 1, whole.stdout
+    assert "escalate   .agent-guard-baseline.json:1:1  policy-change (AG002)" in whole.stdout
+    assert "blocked: 1 escalation\n" in whole.stdout, whole.stdout
 
 
 def test_a_changed_line_with_a_secret_is_never_known(repo: GitRepo) -> None:

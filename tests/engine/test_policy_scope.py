@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from agent_guard.verdict.baseline import dumps
 from tests.conftest import GitRepo
 
 CONFIG = 'rules: [".cursor/rules/*.mdc"]\n'
@@ -153,7 +154,7 @@ def test_agent_guard_lines_of_the_pre_commit_config_are_policy(
 def test_the_baseline_and_configured_signers_are_policy(repo: GitRepo) -> None:
     config = CONFIG + "escalation:\n  allowed_signers: [ops/signers]\n"
     base(repo, {".agent-guard.yaml": config, "ops/signers": "lead ssh-ed25519 AAAA\n"})
-    change(repo, ".agent-guard-baseline.json", "{}\n")
+    change(repo, ".agent-guard-baseline.json", dumps([]))  # an empty, valid baseline
     assert policy_paths(repo) == [".agent-guard-baseline.json"]
     change(repo, "ops/signers", "lead ssh-ed25519 BBBB\n")
     assert policy_paths(repo) == ["ops/signers"]
