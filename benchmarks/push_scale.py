@@ -264,8 +264,10 @@ def _row(label: str, tool: str, runs: Sequence[Run]) -> Row:
     )
 
 
-def run(mirror: Path, sizes: Sequence[int] = (1000, 10_000), runs: int = 1) -> list[Row]:
-    folder = corpora.CORPORA / "scale"
+def run(
+    mirror: Path, sizes: Sequence[int] = (1000, 10_000), runs: int = 1, work: Path | None = None
+) -> list[Row]:
+    folder = work or corpora.CORPORA / "scale"
     bare = server(mirror, folder)
     policy = policy_dir(folder)
     total = corpora.git(bare, "rev-list", "--count", "refs/bench/tip").strip()
@@ -274,7 +276,9 @@ def run(mirror: Path, sizes: Sequence[int] = (1000, 10_000), runs: int = 1) -> l
         push, count, merges = push_of(bare, size)
         label = f"push {size:,} first-parent ({count:,} commits, {merges:,} merges)"
         print(f"scale: {label}: {push.old[:12]}..{push.new[:12]} of {total} commits", flush=True)
-        rows += measure(push, policy, runs, label)
+        measured = measure(push, policy, runs, label)
+        print(render(measured), flush=True)  # each size as soon as it is measured
+        rows += measured
     corpora.git(bare, "update-ref", default_branch(bare), "refs/bench/tip")
     return rows
 
@@ -284,8 +288,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("mirror", type=Path, help="a git repository with the real history")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
     parser.add_argument("--runs", type=int, default=1, help="cold runs of each (default 1)")
+    parser.add_argument(
+        "--work", type=Path, help="where the server copy lives (default benchmarks/.work/...)"
+    )
     args = parser.parse_args(argv)
-    sys.stdout.write(render(run(args.mirror, args.sizes, args.runs)) + "\n")
+    sys.stdout.write(render(run(args.mirror, args.sizes, args.runs, args.work)) + "\n")
 
 
 if __name__ == "__main__":
