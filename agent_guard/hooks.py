@@ -81,18 +81,54 @@ def staged(
 
     Against HEAD alone, a merge's index shows everything the other branch brought (changes
     judged and approved there). Like a pushed merge commit, the merge being committed is
-    judged on what differs from all its parents (HEAD and MERGE_HEAD). `changes`: the
-    staged change against HEAD, when the caller has read it already.
+    judged on what differs from all its parents (HEAD and MERGE_HEAD): git's combined diff
+    (`--cc`) of the index's tree against them, so a merge that only deletes lines of a
+    protected file (an "evil merge") is a change to it, as it is on the server. `changes`:
+    the staged change against HEAD, when the caller has read it already.
     """
     changes = changes or staged_changes(repo, objects)
     if not _merging(repo) or changes.base is None:
         return changes
-    per_parent = [list(changes.files)]
+    parents = [changes.base]
     for line in (repo.git_dir / "MERGE_HEAD").read_text().split():
-        parent = resolve_commit(repo, line)
-        with repo.git.stream("diff-index", "--cached", *DIFF_FLAGS, parent, "--") as stdout:
-            per_parent.append(read_diff(StreamReader(stdout)))
-    return replace(changes, files=tuple(merge_contribution(per_parent)))
+        parents.append(resolve_commit(repo, line))
+    tree = _index_tree(repo)
+    if tree is None:  # unmerged entries: git commit refuses them anyway; judge per parent
+        per_parent = [list(changes.files)]
+        for parent in parents[1:]:
+            with repo.git.stream("diff-index", "--cached", *DIFF_FLAGS, parent, "--") as stdout:
+                per_parent.append(read_diff(StreamReader(stdout)))
+        return replace(changes, files=tuple(merge_contribution(per_parent)))
+    combined = ("--cc", "--combined-all-paths", *DIFF_FLAGS)
+    with repo.git.stream("diff", *combined, tree, *parents, "--") as stdout:
+        files = read_diff(StreamReader(stdout))
+    return replace(changes, files=tuple(files))
+
+
+def _index_tree(repo: Repository) -> str | None:
+    """The tree the index would commit (`git write-tree` on a copy of the index, so the
+    index file itself is never written); None when the index has unmerged entries."""
+    import shutil
+    import tempfile
+
+    index = os.environ.get("GIT_INDEX_FILE") or str(repo.git.git_path("index"))
+    with tempfile.TemporaryDirectory(prefix="agent-guard-index-") as folder:
+        copy = Path(folder) / "index"
+        try:
+            shutil.copyfile(index, copy)
+        except OSError:
+            return None
+        saved = os.environ.get("GIT_INDEX_FILE")
+        os.environ["GIT_INDEX_FILE"] = str(copy)
+        try:
+            done = repo.git.call("write-tree")
+        finally:
+            if saved is None:
+                del os.environ["GIT_INDEX_FILE"]
+            else:
+                os.environ["GIT_INDEX_FILE"] = saved
+    oid = done.stdout.decode("ascii", "replace").strip()
+    return oid if done.code == 0 and is_oid(oid) else None
 
 
 def _merging(repo: Repository) -> bool:

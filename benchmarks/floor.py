@@ -12,7 +12,9 @@ index as `:path`), then one `ast.parse` and one `ast.walk` per file.
 
 push: for every `<old> <new> <ref>` line, `git log -p -U0 old..new` (every commit's patch,
 which is what a per-commit check must at least read) and one `ast.parse` of every touched
-.py path as it is at `new` (read with ONE `git cat-file --batch`).
+.py path as it is at `new` (read with ONE `git cat-file --batch`). With `--cc`, merges
+are read too, as combined diffs (`git log -p -U0 --cc`): the floor of a merge-heavy push
+(`push_scale.py`), whose merges a server must judge.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import re
 import subprocess
 import sys
 
-HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
+# `@@ -a,b +c,d @@`, or a combined diff's `@@@ -a,b -c,d +e,f @@@` (`--cc`: merges)
+HUNK = re.compile(rb"^@@@* (?:-\d+(?:,\d+)? )+\+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 ZERO = "0" * 40
 
 
@@ -105,7 +108,8 @@ def push(stdin: bytes) -> tuple[int, int]:
         if new == ZERO:
             continue
         spec = new if old == ZERO else f"{old}..{new}"
-        patch = git("log", "-p", "-U0", "--format=%H", spec)
+        cc = ["--cc"] if "--cc" in sys.argv else []  # merges too, as a combined diff
+        patch = git("log", "-p", "-U0", *cc, "--format=%H", spec)
         lines = added_lines(patch)
         touched = [p for p in lines if p.endswith(b".py")]
         added += sum(len(lines[p]) for p in touched)

@@ -13,6 +13,11 @@ record by its `diff --git` header, which we rebuild from the raw paths with git'
 quoting (core.quotePath=true), so a path with spaces cannot be mis-split. A type change
 (e.g. symlink -> file) has two patches under the same header; both belong to the record.
 
+A merge in `git log --cc --raw --combined-all-paths` output is a combined diff instead:
+`::` records with one mode, id, status and path per parent (only the paths that differ
+from every parent), and `diff --cc <path>` patches whose lines carry one marker column per
+parent; a line is added by the merge when it is added against every parent (`_Combined`).
+
 Patch lines always start with `+`, `-`, ` `, `\\`, `@` or a header keyword; commit headers
 start with \\x01, so the boundary between commits is never ambiguous. Added lines are counted
 by walking each hunk (robust to context lines, should a config add any).
@@ -56,6 +61,9 @@ _STATUS = {
     "T": Status.TYPE_CHANGED,
 }
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+# A combined diff's hunk: `@@@ -a,b -c,d +e,f @@@` (one `@` more than it has parents).
+_COMBINED_HUNK = re.compile(rb"^(@@@+) (?:-\d+(?:,\d+)? )+\+(\d+)(?:,(\d+))? @@")
+_MARKS = frozenset((b"+", b"-", b" "))
 _ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r"}
 _ESCAPES |= {ord('"'): '\\"', ord("\\"): "\\\\"}
 
@@ -170,13 +178,68 @@ class _Raw:
         )
 
 
-def _read_raw(reader: StreamReader) -> list[_Raw]:
-    """The raw records at the reader's position (each begins with ':')."""
-    records: list[_Raw] = []
+@dataclass(slots=True)
+class _Combined:
+    """A merge's path that differs from every parent (`--cc --raw --combined-all-paths`):
+    one mode, id, status and path per parent, then the result's mode, id and path."""
+
+    modes: list[str]
+    oids: list[str]
+    statuses: str
+    paths: list[bytes]  # one per parent, then the result's
+    header: bytes
+    binary: bool = False
+    added: set[int] = field(default_factory=set)
+    patched: bool = False  # `--cc` shows a hunk: the result differs from every parent there
+
+    def merge_contribution(self) -> ChangedFile | None:
+        """What the merge adds at this path beyond all its parents, or None for nothing.
+
+        Its added lines are those added against every parent (`++` in the combined diff).
+        A text file with no such line, the same mode as in every parent and no hunk under
+        `--cc` is a clean merge of both sides: nothing. With a hunk (lines deleted from all
+        sides, an "evil merge" that only deletes), it counts as a change with no added line.
+        """
+        textual = set(self.statuses) == {"M"} and not self.binary
+        same_mode = all(mode == self.modes[-1] for mode in self.modes[:-1])
+        if textual and same_mode and not self.added and not self.patched:
+            return None
+        first = self.statuses[:1]
+        raw = _Raw(
+            self.modes[0],
+            self.modes[-1],
+            self.oids[0],
+            self.oids[-1],
+            first,
+            self.paths[0],
+            self.paths[-1],
+            self.header,
+            self.binary,
+            self.added,
+        )
+        return raw.to_changed_file()
+
+
+def _read_combined(meta: bytes, reader: StreamReader) -> _Combined:
+    colons = len(meta) - len(meta.lstrip(b":"))
+    parts = _ascii(meta[colons:]).split(" ")
+    if len(parts) != 2 * (colons + 1) + 1 or len(parts[-1]) != colons:
+        raise GitError(f"unexpected combined diff record: {meta[:80]!r}")
+    paths = [reader.read_until(b"\0") or b"" for _ in range(colons + 1)]
+    header = b"diff --cc " + quote_path(paths[-1])
+    return _Combined(parts[: colons + 1], parts[colons + 1 : -1], parts[-1], paths, header)
+
+
+def _read_raw(reader: StreamReader) -> list[_Raw | _Combined]:
+    """The raw records at the reader's position (each begins with ':'; a merge's with '::')."""
+    records: list[_Raw | _Combined] = []
     while reader.peek() == b":":
         meta = reader.read_until(b"\0")
         if meta is None:
             break
+        if meta.startswith(b"::"):
+            records.append(_read_combined(meta, reader))
+            continue
         parts = _ascii(meta[1:]).split(" ")
         if len(parts) != 5:
             raise GitError(f"unexpected raw diff record: {meta[:80]!r}")
@@ -190,57 +253,98 @@ def _read_raw(reader: StreamReader) -> list[_Raw]:
     return records
 
 
-def _read_patches(reader: StreamReader, records: list[_Raw]) -> None:
-    """Consume patch text up to the next commit header (or the end), filling `records`."""
+def _read_patches(reader: StreamReader, records: list[_Raw | _Combined]) -> None:
+    """Consume patch text up to the next commit header (or the end), filling `records`.
+
+    A merge's patches are combined diffs (`diff --cc`): one marker column per parent, a
+    line is in the result unless a column says `-`, and added against every parent when
+    every column says `+`.
+    """
     index = 0
-    current: _Raw | None = None
+    current: _Raw | _Combined | None = None
     new_line = 0
+    columns = 1
+    every = b"+"
     while (byte := reader.peek()) and byte != COMMIT_MARK:
         line = reader.read_until(b"\n")
         if line is None:
             break
         first = line[:1]
-        if first == b"+" and current is not None and new_line:
+        if columns > 1 and first in _MARKS:
+            marks = line[:columns]
+            if b"-" in marks or not new_line:
+                continue
+            if marks == every and current is not None:
+                current.added.add(new_line)
+            new_line += 1
+        elif first == b"+" and current is not None and new_line:
             current.added.add(new_line)
             new_line += 1
         elif first in {b"-", b"\\"}:
             continue
         elif first == b" " and new_line:
             new_line += 1
+        elif line.startswith(b"@@@"):
+            match = _COMBINED_HUNK.match(line)
+            if match is None:
+                raise GitError(f"unexpected hunk header: {line[:80]!r}")
+            columns = len(match.group(1)) - 1
+            every = b"+" * columns
+            new_line = int(match.group(2))
+            if match.group(3) == b"0":
+                new_line = 0
+            elif new_line == 0:
+                new_line = 1
+            if current is not None:
+                current.patched = True
         elif first == b"@":
             match = _HUNK.match(line)
             if match is None:
                 raise GitError(f"unexpected hunk header: {line[:80]!r}")
+            columns = 1
             new_line = int(match.group(1))
             if match.group(2) == b"0":
                 new_line = 0  # a pure deletion: no new-side lines follow
             elif new_line == 0:
                 new_line = 1
-        elif line.startswith(b"diff --git "):
+        elif line.startswith((b"diff --git ", b"diff --cc ")):
             new_line = 0
+            columns = 1
             while index < len(records) and records[index].header != line:
                 index += 1
             if index == len(records):
                 raise GitError(f"cannot match git diff output: {line[:120]!r}")
             current = records[index]
-            current.patched = True
+            if isinstance(current, _Raw):
+                current.patched = True
         elif line.startswith((b"Binary files ", b"GIT binary patch")) and current is not None:
             current.binary = True
         # Anything else is a file header line (index, ---/+++, modes, rename/copy/similarity).
 
 
 def read_diff(reader: StreamReader) -> list[ChangedFile]:
-    """One diff (raw records, then patches) at the reader's position."""
+    """One diff (raw records, then patches) at the reader's position.
+
+    A merge's combined diff (`--cc`) gives only what the merge adds beyond all its
+    parents (`_Combined.merge_contribution`).
+    """
     reader.skip(b"\0\n")
     records = _read_raw(reader)
     reader.skip(b"\0")
     _read_patches(reader, records)
-    return [record.to_changed_file() for record in records]
+    files: list[ChangedFile] = []
+    for record in records:
+        if isinstance(record, _Raw):
+            files.append(record.to_changed_file())
+        elif (contribution := record.merge_contribution()) is not None:
+            files.append(contribution)
+    return files
 
 
 @dataclass(frozen=True, slots=True)
 class LogEntry:
-    """One commit of a `git log` stream; a merge appears once per parent (`-m`)."""
+    """One commit of a `git log` stream (a merge once, as its combined diff `--cc`; with
+    `-m`, once per parent)."""
 
     oid: str
     parents: tuple[str, ...]
@@ -248,7 +352,8 @@ class LogEntry:
 
 
 def read_log(reader: StreamReader) -> Iterator[LogEntry]:
-    """Commits of a `git log LOG_FORMAT DIFF_FLAGS -m` stream, one entry per (commit, parent)."""
+    """Commits of a `git log LOG_FORMAT DIFF_FLAGS` stream (`--cc`: one entry per commit;
+    `-m`: one per (commit, parent))."""
     while True:
         reader.skip(b"\0\n")
         byte = reader.peek()

@@ -2,7 +2,7 @@
 
 Every source costs a constant number of git processes, however many commits or files it
 covers: the net change is one `diff-index`/`diff-tree`, the commits of a range or push are
-one `git log -m --stdin` stream per 1,000 commits parsed incrementally (commits seen by an
+one `git log --cc --stdin` stream per 1,000 commits parsed incrementally (commits seen by an
 earlier run are read from the result store instead), and every object (commit messages,
 blobs, tags) is read through the one `cat-file --batch` reader the caller passes in.
 
@@ -34,7 +34,6 @@ from agent_guard.changes.diffparse import (
     DIFF_FLAGS,
     LOG_FORMAT,
     StreamReader,
-    quote_path,
     read_diff,
     read_log,
 )
@@ -233,10 +232,17 @@ def parse_commit(oid: str, data: bytes) -> Commit:
 
 
 LOG_CHUNK = 1000  # commits per `git log` process: bounds git's memory on huge pushes
+LOG_ARGS = (
+    LOG_FORMAT,
+    *DIFF_FLAGS,
+    "--cc",
+    "--combined-all-paths",
+    "--root",
+    "--no-walk=unsorted",
+    "--stdin",
+)
 # What the per-commit changes depend on besides the commit: how git is asked to diff it.
-CHANGES_FINGERPRINT = hashlib.sha256(
-    "\0".join((LOG_FORMAT, *DIFF_FLAGS, "-m", "--root", "cc-deletions")).encode()
-).hexdigest()
+CHANGES_FINGERPRINT = hashlib.sha256("\0".join(LOG_ARGS).encode()).hexdigest()
 
 
 def read_commit_changes(
@@ -246,8 +252,8 @@ def read_commit_changes(
 
     `walk=False`: exactly the listed commit ids (in the given order). `walk=True`: `revs` are
     rev-list arguments (ids and `--not`, `--all`, `--remotes=...`), listed in reverse
-    topological order by one `rev-list`. A merge is diffed against each parent (`-m`) and
-    reduced to what differs from all of them.
+    topological order by one `rev-list`. A merge is read as its combined diff (`--cc`):
+    what differs from all of its parents.
 
     Commits are immutable, so what each one changed is kept across runs in the repository's
     result store (`<git-dir>/agent-guard/changes-v1/`): a re-push or CI re-run asks `git log
@@ -287,75 +293,16 @@ def read_commit_changes(
 def _log_changes(
     repo: Repository, oids: Sequence[str]
 ) -> list[tuple[str, tuple[ChangedFile, ...]]]:
-    """(commit id, changed files) of exactly `oids`, from ONE `git log -p --stdin` process."""
+    """(commit id, changed files) of exactly `oids`, from ONE `git log -p --stdin` process.
+
+    A merge is read as its combined diff (`--cc`): git lists only the paths that differ
+    from every parent and diffs only those, so a merge of a long-lived branch costs what it
+    merged, not everything the other side gained since it forked (what `-m` diffs).
+    """
     # git < 2.42 takes no options on --stdin: the ids go through stdin, options on argv.
     stdin = "".join(f"{oid}\n" for oid in oids).encode()
-    listed: list[tuple[str, tuple[ChangedFile, ...]]] = []
-    pending: tuple[str, list[list[ChangedFile]]] | None = None
-
-    undecided: dict[str, dict[str, ChangedFile]] = {}  # merge -> path -> cleanly merged?
-
-    def flush() -> None:
-        if pending is not None:
-            oid, per_parent = pending
-            if len(per_parent) == 1:
-                listed.append((oid, tuple(per_parent[0])))
-                return
-            dropped: list[ChangedFile] = []
-            files = merge_contribution(per_parent, dropped)
-            if dropped:
-                undecided[oid] = {file.path: file for file in dropped}
-            listed.append((oid, tuple(files)))
-
-    with repo.git.stream(
-        "log", LOG_FORMAT, *DIFF_FLAGS, "-m", "--root", "--no-walk=unsorted", "--stdin", input=stdin
-    ) as stdout:
-        for entry in read_log(StreamReader(stdout)):
-            if pending is not None and pending[0] == entry.oid:
-                pending[1].append(entry.files)
-                continue
-            flush()
-            pending = (entry.oid, [entry.files])
-        flush()
-    if undecided:
-        evil = _combined_changes(repo, undecided)
-        listed = [
-            (oid, files + tuple(evil[oid])) if oid in evil else (oid, files)
-            for oid, files in listed
-        ]
-    return listed
-
-
-def _combined_changes(
-    repo: Repository, undecided: dict[str, dict[str, ChangedFile]]
-) -> dict[str, list[ChangedFile]]:
-    """Of the paths a merge changed against every parent without adding a line to all of
-    them, those git's combined diff (`--cc`) still shows: the result differs from every
-    parent there, e.g. lines deleted from all sides (an "evil merge" that only deletes).
-
-    A clean merge of both sides shows no hunk under `--cc`; one `diff-tree --cc --stdin`
-    process answers for every such merge of the chunk.
-    """
-    stdin = "".join(f"{oid}\n" for oid in undecided).encode()
-    headers = {
-        oid: {b"diff --cc " + quote_path(fsencode(path)): file for path, file in paths.items()}
-        for oid, paths in undecided.items()
-    }
-    found: dict[str, list[ChangedFile]] = {}
-    current: dict[bytes, ChangedFile] = {}
-    commit = ""
-    with repo.git.stream(
-        "diff-tree", "--cc", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
-        "--ignore-submodules=none", "--stdin", input=stdin,
-    ) as stdout:  # fmt: skip
-        for raw in stdout:
-            line = raw.rstrip(b"\n")
-            text = line.decode("ascii", "replace")
-            if text in headers:
-                commit, current = text, headers[text]
-            elif line.startswith(b"diff --cc ") and line in current:
-                found.setdefault(commit, []).append(current.pop(line))
-    return found
+    with repo.git.stream("log", *LOG_ARGS, input=stdin) as stdout:
+        return [(entry.oid, tuple(entry.files)) for entry in read_log(StreamReader(stdout))]
 
 
 def merge_contribution(

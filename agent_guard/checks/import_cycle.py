@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from agent_guard.checks.base import Context, Unit, make_finding
 from agent_guard.checks.boundary import render_chain
-from agent_guard.checks.importgraph import Edge, ImportGraph, shortest_chain
+from agent_guard.checks.importgraph import Edge, ImportGraph, reaching, shortest_chain
 from agent_guard.checks.options import Option
 from agent_guard.model import Finding
 from agent_guard.policy.model import CheckSettings
@@ -89,10 +89,12 @@ def check_file(
     def back_home(step: Edge) -> bool:
         return step.target == path
 
-    for edge in added:
-        if not _runs_at_import(edge) or edge.target in existing:
-            continue  # an import the module already had cannot close a new cycle
-        chain = shortest_chain(graph, edge, back_home, _runs_at_import)
+    candidates = [e for e in added if _runs_at_import(e) and e.target not in existing]
+    # An import the module already had cannot close a new cycle. With several to search,
+    # first find the files that lead back to `path` at all (one walk), then search only those.
+    within = reaching(graph, path, _runs_at_import) if len(candidates) > 1 else None
+    for edge in candidates:
+        chain = shortest_chain(graph, edge, back_home, _runs_at_import, within)
         if chain is None:
             continue
         members = frozenset(step.source for step in chain)

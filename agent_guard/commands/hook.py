@@ -173,6 +173,10 @@ def pre_receive(policy_dir: Path | None, time_budget: float, fail_open: bool) ->
                 Path.cwd(), stdin, os.environ, policy_dir=policy_dir, progress=progress
             )
             text = _render(outcome, color=False)
+            # Writing to the pusher is part of the budget: a slow sideband must not hold
+            # the push (and the lock on its refs) past it.
+            progress("writing the report to the pusher")
+            _emit(_bounded(text), prefix=prefix)
     except hooks.TimeBudgetExceeded as exhausted:
         advice = (
             "push fewer commits at a time, or ask"
@@ -190,8 +194,23 @@ def pre_receive(policy_dir: Path | None, time_budget: float, fail_open: bool) ->
     except Exception as error:  # fail closed on anything, with one line, never a traceback
         log.debug("internal error in pre-receive", exc_info=True)
         return _fail(f"internal error: {type(error).__name__}: {error}", fail_open, prefix)
-    _emit(text, prefix=prefix)
     return outcome.exit_code
+
+
+def _bounded(text: str) -> str:
+    """The report cut to `limits.MAX_OUTPUT` bytes (UTF-8), saying so: the findings are
+    capped already (`report/limits.py`); this also bounds the notes and anything else."""
+    from agent_guard.report.limits import MAX_OUTPUT
+
+    data = text.encode("utf-8", "backslashreplace")
+    if len(data) <= MAX_OUTPUT:
+        return text
+    cut = data.rfind(b"\n", 0, MAX_OUTPUT) + 1 or MAX_OUTPUT
+    kept = data[:cut].decode("utf-8", "ignore")
+    return (
+        f"{kept}agent-guard: report cut at {cut:,} of {len(data):,} bytes; run "
+        "`agent-guard diff OLD..NEW` on a clone for the rest\n"
+    )
 
 
 def _fail(reason: str, fail_open: bool, prefix: str) -> int:

@@ -20,6 +20,9 @@ from agent_guard.verdict import Verdict
 MAX_PER_FILE = 20
 MAX_FINDINGS = 200
 MAX_TEXT = 500
+# What the server hook writes to the pusher at most, notes included (bytes): a last bound
+# under 1 MiB through git's sideband, whatever the notes say.
+MAX_OUTPUT = 768 * 1024
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,3 +111,18 @@ def test_ratio_row_and_render() -> None:
     assert "1.20x" in text
     assert "NO" in text
     assert "not available yet" in text
+
+
+def test_push_scale_measures_floor_hook_memory_and_output(history: Path, tmp_path: Path) -> None:
+    from benchmarks import push_scale
+
+    rows = push_scale.run(history, sizes=[5], work=tmp_path / "scale")
+    by_tool = {row.tool.strip(): row for row in rows}
+    assert by_tool["floor (log -p -U0 --cc + parse tips)"].median_s is not None
+    hook = by_tool["agent-guard hook pre-receive"]
+    assert hook.median_s is not None, hook.note
+    assert hook.ratio is not None and hook.peak_rss_kib
+    assert by_tool["hook output to the pusher"].ok, by_tool["hook output to the pusher"].note
+    assert "5 first-parent (5 commits, 0 merges)" in rows[0].benchmark
+    bare = next((tmp_path / "scale").glob("*-server.git"))
+    assert corpora.git(bare, "rev-parse", "HEAD") == corpora.git(history, "rev-parse", "HEAD")

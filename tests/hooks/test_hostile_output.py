@@ -66,3 +66,21 @@ def test_every_format_caps_per_file_and_in_all_and_json_counts_the_rest() -> Non
     assert document["omitted"]["count"] == 5_000 - MAX_FINDINGS
     assert document["counts"]["error"] == 5_000 and document["verdict"] == "blocked"
     assert all(len(f["message"]) < 600 for f in document["findings"])
+
+
+def test_the_server_report_is_cut_under_one_mebibyte_notes_included() -> None:
+    from agent_guard.commands.hook import _bounded
+    from agent_guard.report.limits import MAX_OUTPUT
+
+    assert MAX_OUTPUT < 2**20
+    small = "blocked: 1 error\n"
+    assert _bounded(small) == small
+    notes = "".join(
+        f"agent-guard: refs/tags/t{n}: suppression honoured: é {n}\n" for n in range(40_000)
+    )
+    cut = _bounded(notes)
+    data = cut.encode()
+    assert len(data) < 2**20
+    assert cut.endswith("on a clone for the rest\n")
+    assert f"of {len(notes.encode()):,} bytes" in cut
+    assert all(line.startswith("agent-guard: ") for line in cut.splitlines())  # whole lines

@@ -214,3 +214,60 @@ def test_a_deferred_escalation_is_explained_once_not_twice(project: GitRepo) -> 
     assert text.count("protected-file (AG001)") == 1  # in full from commit-msg only
     assert "1 escalation(s) need approval" in text  # pre-commit's one line
     assert "passed: 1 escalation for commit-msg" in text  # and its summary says why it passed
+
+
+# -- a merge that only deletes lines (an "evil merge", #13) ---------------------------------
+
+
+def _start_merge(project: GitRepo) -> None:
+    """A merge of two clean branches left uncommitted (`--no-commit`), models.py untouched."""
+    project.git("checkout", "-q", "-b", "side")
+    project.write("app/services.py", SERVICE_V2)
+    project.commit("Side work")
+    project.git("checkout", "-q", "main")
+    project.write("app/other.py", "Z = 3\n")
+    project.commit("Main work")
+    project.git("merge", "-q", "--no-ff", "--no-commit", "side")
+
+
+SERVICE_V2 = "def greet(name: str) -> str:\n    return f'hi {name}'\n"
+
+
+def test_pre_commit_catches_a_merge_that_only_deletes_lines(project: GitRepo) -> None:
+    install(project, "pre-commit", "commit-msg")
+    _start_merge(project)
+    project.write("app/models.py", "class User:\n")  # drops the `name` column, adds nothing
+    project.add()
+    before = head(project)
+    evil = commit(project, "Merge side")
+    assert evil.returncode != 0, output(evil)
+    assert "protected-file" in output(evil)
+    assert head(project) == before
+    project.write("app/models.py", MODELS)
+    project.add()
+    clean = commit(project, "Merge side")
+    assert clean.returncode == 0, output(clean)
+
+
+def test_pre_push_catches_a_merge_that_only_deletes_lines(
+    project: GitRepo, make_repo: Callable[..., GitRepo]
+) -> None:
+    plain = make_repo("plain.git", bare=True)  # a remote without any server hook
+    project.git("remote", "add", "origin", str(plain.path))
+    project.git("push", "-q", "origin", "main")
+    _start_merge(project)
+    project.write("app/models.py", "class User:\n")  # drops the `name` column, adds nothing
+    project.add()
+    project.git("commit", "-q", "--no-verify", "-m", "Merge side")  # local hooks skipped
+    install(project, "pre-push")
+    refused = subprocess.run(
+        ["git", "push", "origin", "main"], cwd=project.path, capture_output=True, check=False
+    )
+    assert refused.returncode != 0, output(refused)
+    assert "protected-file" in output(refused)
+    project.git("reset", "-q", "--hard", "HEAD~1")
+    project.git("merge", "-q", "--no-ff", "-m", "Merge side", "side")
+    accepted = subprocess.run(
+        ["git", "push", "origin", "main"], cwd=project.path, capture_output=True, check=False
+    )
+    assert accepted.returncode == 0, output(accepted)

@@ -26,7 +26,7 @@ The package, along its seams: `modules` (names and paths), `scanner` (a module's
 from __future__ import annotations
 
 from agent_guard.checks.importgraph.cache import CACHE_NAMESPACE, EXTRACTOR_VERSION, import_store
-from agent_guard.checks.importgraph.graph import Edge, ImportGraph, shortest_chain
+from agent_guard.checks.importgraph.graph import Edge, ImportGraph, reaching, shortest_chain
 from agent_guard.checks.importgraph.modules import ModuleIndex, resolve_relative
 from agent_guard.checks.importgraph.scanner import (
     RawImport,
@@ -47,6 +47,7 @@ __all__ = [
     "extract_imports",
     "git_blob_id",
     "import_store",
+    "reaching",
     "resolve_relative",
     "scan_imports",
     "shortest_chain",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from agent_guard.changes.model import TreeReader
@@ -217,15 +217,19 @@ def shortest_chain(
     start: Edge,
     goal: Callable[[Edge], bool],
     follow: Callable[[Edge], bool],
+    within: Container[str] | None = None,
 ) -> list[Edge] | None:
     """The shortest chain `start, e1, ..., en` with `goal(en)`, or None.
 
     Breadth-first from `start.target` through first-party files, following only edges that
     `follow` accepts. A file is parsed at most once, and only when the search reaches it.
+    `within`: the only files from which a goal can be reached (`reaching`); the others are
+    not searched. That never changes the chain found: a file that cannot reach a goal
+    cannot lead to one that can.
     """
     if goal(start):
         return [start]
-    if start.target is None:
+    if start.target is None or (within is not None and start.target not in within):
         return None
     parents: dict[str, Edge | None] = {start.target: None}
     queue: deque[str] = deque([start.target])
@@ -241,9 +245,43 @@ def shortest_chain(
             if goal(edge):
                 return [start, *_unwind(parents, edge)]
             if edge.target is not None and edge.target not in parents:
+                if within is not None and edge.target not in within:
+                    continue
                 parents[edge.target] = edge
                 queue.append(edge.target)
     return None
+
+
+def reaching(graph: ImportGraph, home: str, follow: Callable[[Edge], bool]) -> set[str]:
+    """The files reachable from `home` from which `home` can be reached again (through
+    edges `follow` accepts): one walk of what `home` reaches, then one walk back.
+
+    Several imports added to one file each search for a way back to it; with this set,
+    the searches skip every file that has none (on a large, tangled package, most of the
+    cost of checking many added imports).
+    """
+    back: dict[str, list[str]] = {}
+    seen = {home}
+    queue: deque[str] = deque([home])
+    while queue:
+        node = queue.popleft()
+        if not graph.expanded(node):
+            graph.prefetch((node, *queue))
+        for edge in graph.edges(node):
+            if not follow(edge) or edge.target is None:
+                continue
+            back.setdefault(edge.target, []).append(node)
+            if edge.target not in seen:
+                seen.add(edge.target)
+                queue.append(edge.target)
+    found = {home}
+    todo = [home]
+    while todo:
+        for source in back.get(todo.pop(), ()):
+            if source not in found:
+                found.add(source)
+                todo.append(source)
+    return found
 
 
 def _unwind(parents: Mapping[str, Edge | None], last: Edge) -> Iterator[Edge]:
