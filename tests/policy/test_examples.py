@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import EXAMPLES, GitRepo
 
@@ -55,8 +58,9 @@ def test_demo_script_runs(tmp_path: Path) -> None:
     assert "note: signed approval by lead" in approved
     assert out.count("counts only in a commit signed") == 3  # twice rejected, once in approve
     assert "judged by the policy" not in approved  # said on rejections only
-    daemon = subprocess.run(["pgrep", "-f", f"base-path={tmp_path}"], capture_output=True)
-    assert daemon.stdout == b""  # the demo stopped its git daemon
+    port = int(out.split("git://127.0.0.1:", 1)[1].split("/", 1)[0])
+    with pytest.raises(OSError):  # the demo stopped its git daemon
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
 
 
 def test_make_demo_runs_the_demo_script() -> None:
