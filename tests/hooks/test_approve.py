@@ -237,3 +237,34 @@ def test_the_first_push_of_an_existing_history_bootstraps_with_policy_dir(
     pushed = push(clone, "main")
     assert pushed.accepted, pushed
     assert server_head(server) == clone.git("rev-parse", "HEAD").strip()
+
+
+def test_an_explicit_range_is_judged_and_a_symmetric_one_refused(signed_setup: Servers) -> None:
+    _, clone = signed_setup
+    base = clone.git("rev-parse", "HEAD").strip()
+    agent_edits_models(clone)
+    clone.write("app/services.py", "X = 3\n")
+    clone.commit("Plain change on top")
+    become_lead(clone)
+    single = clone.cli("approve", "--dry-run", "HEAD")
+    assert "nothing in HEAD needs approval" in single.stdout, single.stdout + single.stderr
+    ranged = clone.cli("approve", "--dry-run", f"{base}..HEAD")
+    assert "1 escalation(s) in" in ranged.stdout, ranged.stdout + ranged.stderr
+    assert "lead would approve them with a commit signed by SSH key" in ranged.stdout
+    symmetric = clone.cli("approve", f"{base}...HEAD")
+    assert symmetric.returncode == 2
+    assert "give approve a range A..B or one revision" in symmetric.stderr
+
+
+def test_an_error_no_approval_lifts_is_said_after_approving(signed_setup: Servers) -> None:
+    server, clone = signed_setup
+    before = server_head(server)
+    clone.write("app/models.py", MODELS + "    email: str\n\ndef f(x=[]):\n    print(x)\n")
+    clone.commit("Agent edits models and prints")
+    become_lead(clone)
+    result = clone.cli("approve")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "approved by lead" in result.stdout
+    assert "still blocked by" in result.stdout and "no approval lifts" in result.stdout
+    assert not push(clone, "main").accepted
+    assert server_head(server) == before
