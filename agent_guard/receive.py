@@ -58,6 +58,14 @@ SERVER_NOTE = (
     "approver it names (SSH or GPG), or when an approver pushes"
 )
 
+BOOTSTRAP_NOTE = (
+    "this push creates the repository's first branch, so all of its history is judged. To "
+    "bring an existing history in, seed the server with it (`git clone --bare`, then install "
+    "the hook), or run the hook with --policy DIR, list the approvers' keys in allowed "
+    "signers on the server, and push an approval an approver signed on top (`agent-guard "
+    "approve --policy DIR`); see docs/hosts/bare.md"
+)
+
 
 class Progress:
     """What the hook is doing now, so a time-budget rejection can say what was slow."""
@@ -87,13 +95,23 @@ def judge_push(
     *,
     policy_dir: Path | None,
     progress: Progress,
+    default_branch: tuple[str | None, str | None] | None = None,
 ) -> Judgement:
-    """Every ref update of the push, each on its own range by its own trusted policy."""
+    """Every ref update of the push, each on its own range by its own trusted policy.
+
+    `default_branch` is the server's default branch as (tip before the push, ref name);
+    looked up in `repo` when not given, as a pre-receive hook runs in the server's
+    repository. `agent-guard approve` passes what the remote-tracking refs say instead, to
+    judge a push before making it, by this same code.
+    """
     from agent_guard import trusted
 
     progress("looking up the default branch")
-    default_tip = trusted.default_branch_commit(repo)
-    default_name = trusted.default_branch_name(repo)
+    if default_branch is None:
+        default_tip = trusted.default_branch_commit(repo)
+        default_name = trusted.default_branch_name(repo)
+    else:
+        default_tip, default_name = default_branch
     first_push = False
     if policy_dir is None and default_tip is None:
         first_push = trusted.never_held_a_commit(repo)
@@ -352,11 +370,9 @@ class _Judge:
                 tree=in_tree,
                 policy_dir=self.policy_dir,
             )
-        approvals = escalation.server_approvals(
+        return escalation.server_approvals(
             listed, settings, environ=self.environ, signatures=signatures
         )
-        note = "; ".join(part for part in (approvals.note, SERVER_NOTE) if part)
-        return replace(approvals, note=note)
 
     def _decide(
         self,
@@ -368,8 +384,14 @@ class _Judge:
     ) -> Verdict:
         unique = sorted(set(findings), key=lambda f: (*f.sort_key, f.commit or ""))
         verdict = decide(unique, approvals, approvers=policy.escalation.approvers)
-        if trusted is not None and verdict.findings:
+        if any(f.severity is Severity.ESCALATE and verdict.blocks(f) for f in verdict.findings):
+            # How to approve, said once and only where an escalation waits for approval.
+            note = "; ".join(part for part in (verdict.note, SERVER_NOTE) if part)
+            verdict = replace(verdict, note=note)
+        if trusted is not None and verdict.blocked:
             self.notes.append(f"{update.ref}: judged by the policy of {trusted.reason}")
+        if verdict.blocked and update.created and self.default_tip is None:
+            self.notes.append(f"{update.ref}: {BOOTSTRAP_NOTE}")
         return verdict
 
 

@@ -31,7 +31,7 @@ import itertools
 import logging
 import os
 import subprocess
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,8 +139,14 @@ class Git:
     def argv(self, args: Sequence[str]) -> list[str]:
         return [GIT, *GLOBAL_OPTIONS, *args]
 
-    def call(self, *args: str, input: bytes | None = None) -> Completed:
-        """Run one git command to completion, whatever its exit code (the caller judges it)."""
+    def call(
+        self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None
+    ) -> Completed:
+        """Run one git command to completion, whatever its exit code (the caller judges it).
+
+        `env` adds variables to `environment()` for this call only (`approve --amend` keeps
+        the amended commit's author with GIT_AUTHOR_*); nothing in it can undo the fixed ones.
+        """
         log.debug("git %s", " ".join(args))
         try:
             result = subprocess.run(
@@ -149,7 +155,7 @@ class Git:
                 input=input,
                 stdin=subprocess.DEVNULL if input is None else None,
                 capture_output=True,
-                env=environment(),
+                env={**environment(), **(env or {}), **_FIXED_ENV},
                 check=False,
             )
         except OSError as error:
