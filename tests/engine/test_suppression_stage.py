@@ -82,6 +82,21 @@ def test_the_same_findings_without_suppressions_block(repo: GitRepo) -> None:
     assert verdict.blocked  # the secret is an error
 
 
+def test_a_ruff_noqa_is_not_an_agent_guard_suppression(repo: GitRepo) -> None:
+    """Agents write `noqa` to quiet ruff by habit: it must not quiet the guard (docs/checks.md)."""
+    base = _base(repo)
+    repo.write(
+        "app/a.py",
+        "VALUE = 1\nprint(VALUE)  # noqa: T201\nprint(VALUE)  # noqa\n"
+        "print(VALUE)  # noqa: T201  # agent-guard: ignore[print-call] the module's output\n",
+    )
+    repo.commit("debug output")
+    verdict = diff(DiffRequest(target=f"{base}..HEAD"), cwd=repo.path)
+    printed = [(f.line, f.suppressed) for f in verdict.findings if f.check == "print-call"]
+    assert printed == [(2, False), (3, False), (4, True)]
+    assert verdict.blocked
+
+
 def test_a_suppression_cannot_accept_an_escalation(repo: GitRepo) -> None:
     repo.write("AGENTS.md", RULES + "- You must escalate before modifying app/models.py.\n")
     repo.write("app/models.py", "class User: ...\n")
