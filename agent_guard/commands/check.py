@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent_guard.commands import output
-from agent_guard.commands.params import Command, Param
+from agent_guard.commands.params import Command
 from agent_guard.report import FORMATS
 
 if TYPE_CHECKING:
@@ -61,14 +61,8 @@ CHECK = Command(
     [
         output.format_param(FORMATS),
         *output.POLICY_PARAMS,
-        Param(
-            "--fail-on",
-            choices=("warning", "error"),
-            default="error",
-            show_default=True,
-            help="The lowest severity that blocks.",
-        ),
-        Param("--color/--no-color", flag=True, help="Colour the text report."),
+        output.FAIL_ON_PARAM,
+        output.COLOR_PARAM,
         *output.SELECTION_PARAMS,
         *output.OUTPUT_PARAMS,
     ],

@@ -89,13 +89,7 @@ DIFF = Command(
             default=False,
             help="Report findings on every line, not only changed.",
         ),
-        Param(
-            "--fail-on",
-            choices=("warning", "error"),
-            default="error",
-            show_default=True,
-            help="The lowest severity that blocks (escalations always block until approved).",
-        ),
+        output.FAIL_ON_PARAM,
         Param(
             "--verify-signatures",
             flag=True,
@@ -103,11 +97,7 @@ DIFF = Command(
             help="Count an Escalation-Approved-By trailer only on a commit signed by that "
             "approver, as the server does (use it in CI).",
         ),
-        Param(
-            "--color/--no-color",
-            flag=True,
-            help="Colour the text report (default: on a terminal).",
-        ),
+        output.COLOR_PARAM,
         *output.SELECTION_PARAMS,
         *output.OUTPUT_PARAMS,
     ],

@@ -54,6 +54,20 @@ POLICY_PARAMS = (
     ),
 )
 
+# The verdict's threshold and the text report's colour, the same for `check` and `diff`.
+FAIL_ON_PARAM = Param(
+    "--fail-on",
+    choices=("warning", "error"),
+    default="error",
+    show_default=True,
+    help="The lowest severity that blocks (escalations always block until approved).",
+)
+COLOR_PARAM = Param(
+    "--color/--no-color",
+    flag=True,
+    help="Colour the text report (default: on a terminal).",
+)
+
 SELECTION_PARAMS = (
     Param(
         "--select",
