@@ -118,15 +118,7 @@ def _index_tree(repo: Repository) -> str | None:
             shutil.copyfile(index, copy)
         except OSError:
             return None
-        saved = os.environ.get("GIT_INDEX_FILE")
-        os.environ["GIT_INDEX_FILE"] = str(copy)
-        try:
-            done = repo.git.call("write-tree")
-        finally:
-            if saved is None:
-                del os.environ["GIT_INDEX_FILE"]
-            else:
-                os.environ["GIT_INDEX_FILE"] = saved
+        done = repo.git.call("write-tree", env={"GIT_INDEX_FILE": str(copy)})
     oid = done.stdout.decode("ascii", "replace").strip()
     return oid if done.code == 0 and is_oid(oid) else None
 
