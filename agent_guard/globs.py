@@ -31,7 +31,7 @@ class GlobSet:
     def matches(self, path: str) -> bool:
         """True when the last pattern that matches `path` includes it (gitignore order)."""
         if not self._compiled and self.rules:
-            self._compiled.extend((re.compile(rx), inc) for rx, inc in self.rules)
+            self._compiled.extend(compiled_rules(self.rules))
         matched = False
         for rx, include in self._compiled:
             if rx.match(path):
@@ -45,6 +45,22 @@ class GlobSet:
         object.__setattr__(self, "patterns", state[0])
         object.__setattr__(self, "rules", state[1])
         object.__setattr__(self, "_compiled", [])
+
+
+def compiled_rules(
+    rules: tuple[tuple[str, bool], ...], flags: int = 0
+) -> list[tuple[re.Pattern[str], bool]]:
+    """The (regex, include) rules ready to match; with no `!` pattern, as ONE alternation.
+
+    Without a re-include or exclude, "the last match wins" is "any match wins", and one
+    regex tries every pattern in C: a push asks this of every path of every commit.
+    Patterns with named groups (which an alternation would repeat) stay apart.
+    """
+    alone = any(not include or "(?P<" in regex for regex, include in rules)
+    if len(rules) > 1 and not alone:
+        either = "|".join(f"(?:{regex})" for regex, _ in rules)
+        return [(re.compile(either, flags), True)]
+    return [(re.compile(regex, flags), include) for regex, include in rules]
 
 
 def compile_globs(patterns: Iterable[str]) -> GlobSet:

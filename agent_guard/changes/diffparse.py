@@ -140,6 +140,30 @@ class StreamReader:
             if not self._fill():
                 return b"".join(pieces) if kept else None
 
+    def lines_until(self, stop: bytes) -> Iterator[bytes]:
+        """Lines (newline consumed, not returned) until one that begins with the byte `stop`
+        (left unread) or the end of the stream.
+
+        This is the patch-reading hot path, hundreds of thousands of lines per push, so
+        lines already in the buffer are sliced out in a tight loop; only a line that spans
+        a refill goes through `read_until` (which also bounds its length).
+        """
+        while True:
+            buffer, pos = self._buffer, self._pos
+            end = buffer.find(b"\n", pos)
+            while end >= 0 and buffer[pos : pos + 1] != stop:
+                self._pos = end + 1
+                yield buffer[pos:end]
+                buffer, pos = self._buffer, self._pos
+                end = buffer.find(b"\n", pos)
+            byte = self.peek()
+            if not byte or byte == stop:
+                return
+            line = self.read_until(b"\n")
+            if line is None:
+                return
+            yield line
+
     def skip(self, chars: bytes) -> None:
         while (byte := self.peek()) and byte in chars:
             self._pos += 1
@@ -265,10 +289,7 @@ def _read_patches(reader: StreamReader, records: list[_Raw | _Combined]) -> None
     new_line = 0
     columns = 1
     every = b"+"
-    while (byte := reader.peek()) and byte != COMMIT_MARK:
-        line = reader.read_until(b"\n")
-        if line is None:
-            break
+    for line in reader.lines_until(COMMIT_MARK):
         first = line[:1]
         if columns > 1 and first in _MARKS:
             marks = line[:columns]

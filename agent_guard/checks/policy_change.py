@@ -48,11 +48,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from agent_guard.changes.model import ChangedFile
 from agent_guard.checks.base import Context, FileUnit, Unit, make_finding
 from agent_guard.checks.options import Option
+from agent_guard.globs import compiled_rules
 from agent_guard.model import Finding, Severity
 from agent_guard.policy.load import DEFAULT_RULE_PATTERNS, is_rule_file_path
 from agent_guard.policy.model import CheckSettings, Policy
@@ -76,6 +77,7 @@ _HFS_IGNORABLE = dict.fromkeys(
 )
 
 
+@lru_cache(maxsize=1 << 14)  # a push asks for the same paths in commit after commit
 def folded(path: str) -> str:
     """`path` as a case-insensitive, normalising file system (macOS, Windows) resolves it.
 
@@ -130,15 +132,15 @@ def _folded_names(names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @cache
-def _folded_regex(regex: str) -> re.Pattern[str]:
-    return re.compile(regex, re.IGNORECASE)
+def _folded_rules(rules: tuple[tuple[str, bool], ...]) -> list[tuple[re.Pattern[str], bool]]:
+    return compiled_rules(rules, re.IGNORECASE)
 
 
 def _matches_folded(rules: tuple[tuple[str, bool], ...], path: str) -> bool:
     """GlobSet.matches, case-insensitively (gitignore order: the last match wins)."""
     matched = False
-    for regex, include in rules:
-        if _folded_regex(regex).match(path):
+    for regex, include in _folded_rules(rules):
+        if regex.match(path):
             matched = include
     return matched
 
