@@ -25,6 +25,7 @@ policy and the registry (`make_finding`), so no check hard-codes them.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,7 +120,8 @@ class Check(Protocol):
 
 def check_of(info: CheckInfo) -> Check:
     """The `CHECK` of a registered check (its module is imported on first use)."""
-    module = importlib.import_module(info.module)
+    # sys.modules first: this runs for every check on every changed file of a push.
+    module = sys.modules.get(info.module) or importlib.import_module(info.module)
     check: Check = module.CHECK
     return check
 

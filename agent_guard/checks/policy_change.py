@@ -104,7 +104,23 @@ def is_policy_path(path: str, policy: Policy) -> bool:
     Look-alikes count (`folded`): a path that a case-insensitive or normalising checkout
     reads as a rule file or config is one.
     """
-    return _is_policy_path(path, policy) or _is_policy_path_folded(folded(path), policy)
+    known = _answers_for(policy)
+    answer = known.get(path)
+    if answer is None:
+        answer = _is_policy_path(path, policy) or _is_policy_path_folded(folded(path), policy)
+        known[path] = answer
+    return answer
+
+
+# The answers for one policy (held, so that its id cannot be reused): a push asks about the
+# same paths in commit after commit, and each answer runs a dozen pattern tests.
+_ANSWERS: list[tuple[Policy, dict[str, bool]]] = []
+
+
+def _answers_for(policy: Policy) -> dict[str, bool]:
+    if not _ANSWERS or _ANSWERS[0][0] is not policy:
+        _ANSWERS[:] = [(policy, {})]
+    return _ANSWERS[0][1]
 
 
 def _is_policy_path_folded(path: str, policy: Policy) -> bool:
