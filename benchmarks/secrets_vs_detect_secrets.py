@@ -54,11 +54,29 @@ Flagged = dict[str, set[int]]  # relative path -> 1-based lines reported
 # ------------------------------------------------------------------ the agent-guard side
 
 
+def _unsuppressed_lines(lines: set[int], text: str, path: str) -> set[int]:
+    """The flagged `lines` that no inline suppression naming `secret` accepts, as in the
+    engine's suppression stage (a secret is an error, so a suppression of it is honoured)."""
+    from agent_guard.verdict.suppressions import find_suppressions
+
+    if not lines:
+        return lines
+    written = find_suppressions(text, python=path.endswith(".py"))
+    kept = set()
+    for line in lines:
+        suppression = written.get(line)
+        if suppression is None or "secret" not in suppression.checks:
+            kept.add(line)
+    return kept
+
+
 def scan_tree(root: Path) -> Flagged:
     """agent-guard's secret scan over every text file under `root` (the `--scan` mode).
 
     Content only, like detect-secrets: files that are secrets by their name (`*.pem`, `.env`)
-    are reported by the engine when added, and would only add findings here.
+    are reported by the engine when added, and would only add findings here. Inline
+    suppressions count as they do in the engine's suppression stage (and as detect-secrets
+    honours its own pragma): a suppressed line is not flagged.
     """
     from agent_guard.checks.secret import ScanConfig, scan_text
     from agent_guard.model import Severity
@@ -73,6 +91,7 @@ def scan_tree(root: Path) -> Flagged:
             continue
         text = data.decode("utf-8", "replace")
         lines = {hit.line for hit in scan_text(relative, text, None, config)}
+        lines = _unsuppressed_lines(lines, text, relative)
         if lines:
             flagged[relative] = lines
     return flagged
