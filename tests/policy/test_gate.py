@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from agent_guard.policy import binders, grammar
+from agent_guard.policy import binders, grammar, rulefile
 from agent_guard.policy.gate import Gate, contains_any
 from tests.policy.test_markdown import big_rule_file
 
@@ -99,3 +99,23 @@ def test_a_gate_compiles_its_flags() -> None:
     assert Gate(r"NOT", ("not",), 0).search("not") is None
     assert Gate(r"NOT", ("not",)).search("not") is not None
     assert Gate(r"x", ("y",)).pattern.flags & re.IGNORECASE
+
+
+def test_the_bare_code_test_never_hides_a_match() -> None:
+    """`_may_hold_bare_code` skips BARE_CODE only on text it cannot match."""
+    assert not grammar._may_hold_bare_code("Keep functions small and readable.")
+    for text in TEXTS:
+        for variant in (text, text.upper(), text.title(), text.lower()):
+            if grammar.BARE_CODE.search(variant):
+                assert grammar._may_hold_bare_code(variant), variant
+
+
+def test_the_sentence_end_test_never_hides_a_cut() -> None:
+    """`_may_end_sentence` skips the sentence splitter only on text it cannot cut."""
+    assert not rulefile._may_end_sentence("Keep functions small (under 50 lines).")
+    cuts = ("One. Two", "One.** Two", "One!\tTwo", "line\nnext", "一。二", "Why? `x`")
+    for text in (*TEXTS, *cuts):
+        for variant in (text, text.upper(), text.title(), text.lower()):
+            if rulefile.SENTENCE_OR_LINE_END.search(variant):
+                assert rulefile._may_end_sentence(variant), variant
+    assert all(rulefile._may_end_sentence(text) for text in cuts)
