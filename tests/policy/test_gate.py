@@ -81,6 +81,8 @@ def test_a_gate_finds_what_its_pattern_finds(name: str, gate: Gate) -> None:
             expected = gate.pattern.search(variant)
             found = gate.search(variant)
             assert (found and found.span()) == (expected and expected.span()), (name, variant)
+            lowered = gate.search(variant, variant.lower())  # the sentence lowered once
+            assert (lowered and lowered.span()) == (expected and expected.span()), (name, variant)
 
 
 def test_every_gate_is_woken_by_some_sentence() -> None:
