@@ -73,7 +73,7 @@ CONSTRUCTS: tuple[tuple[Gate, str], ...] = tuple(
         (r"\bglobal\s+(?:variables?|state)\b", ("global",), "global"),
         (
             r"\b(?:conditions|conditionals|branching|if[- ]statements)\b.{0,20}\btests?\b",
-            ("test",),
+            ("condition", "branching", "statements"),
             "if-in-test",
         ),
         (r"\bf-strings?\b.{0,30}\blog", ("f-string",), "f-string-in-log"),
@@ -215,7 +215,9 @@ def _banned_code(reading: Reading, context: str) -> Params | None:
     return {"targets": tuple(targets), **_scope(reading), "language": (reading.language,)}
 
 
-TESTS_ONLY = Gate(r"\b(asserts?|assertions?|mocks?|print\w*)\s+only\s+in\s+tests\b", ("only",))
+TESTS_ONLY = Gate(
+    r"\b(asserts?|assertions?|mocks?|print\w*)\s+only\s+in\s+tests\b", ("assert", "mock", "print")
+)
 ARROW = re.compile(r"\s[\u2192]\s|\s->\s")
 CONTRAST_TAIL = Gate(
     r"(?:,\s*|\()not\s+(.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(.+)$",

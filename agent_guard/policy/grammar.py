@@ -23,8 +23,8 @@ in another script is read as `language_understood=False` and binds nothing by gu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from agent_guard.policy.gate import Gate, contains_any
 
@@ -124,7 +124,7 @@ ACTION_STEMS: dict[str, tuple[str, ...]] = {
     "add": ("add", "introduc", "install", "pull", "bring"),
     "access": ("access", "talk", "reach", "query", "depend"),
     "log": ("log", "print"),
-    "use": ("us", "call", "invok", "instantiat", "rais", "type", "rely", "employ"),
+    "use": ("use", "using", "call", "invok", "instantiat", "rais", "type", "rely", "employ"),
 }
 
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -183,9 +183,11 @@ NON_PYTHON_GLOB = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Clause:
-    """One clause's force and the code it names, on the avoided or the preferred side."""
+class Clause(NamedTuple):
+    """One clause's force and the code it names, on the avoided or the preferred side.
+
+    Clause and Reading are named tuples, immutable as a frozen dataclass is (readings are
+    cached and shared), but built in a third of the time: a cold compile builds thousands."""
 
     text: str
     force: str
@@ -193,8 +195,7 @@ class Clause:
     preferred: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     """What a sentence says, as far as the grammar can tell (see the module docstring)."""
 
     text: str

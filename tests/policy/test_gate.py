@@ -121,3 +121,14 @@ def test_the_sentence_end_test_never_hides_a_cut() -> None:
             if rulefile.SENTENCE_OR_LINE_END.search(variant):
                 assert rulefile._may_end_sentence(variant), variant
     assert all(rulefile._may_end_sentence(text) for text in cuts)
+
+
+def test_the_action_stems_never_hide_a_verb() -> None:
+    """`_action` skips an action's pattern when none of its stems is in the sentence."""
+    assert set(grammar.ACTION_STEMS) == {name for name, _ in grammar.ACTIONS}
+    for text in TEXTS:
+        for variant in (text, text.upper(), text.title()):
+            bare = grammar._without_code(variant, " ")
+            for name, pattern in grammar.ACTIONS:
+                if pattern.search(bare):
+                    assert contains_any(bare.lower(), grammar.ACTION_STEMS[name]), (name, bare)
