@@ -103,13 +103,14 @@ def bind(reading: Reading, context: str = "") -> list[tuple[str, Params]]:
         return []
     found: list[tuple[str, Params]] = []
     words = (reading.text + " " + context).lower()
-    for check, binder in BINDERS:
-        if reading.force == "permission" and check != "boundary":
+    permission = reading.force == "permission"
+    other_language = reading.language == "other"
+    for check, binder, trigger, python_only in _PLAN:
+        if permission and check != "boundary":
             continue  # what a rule permits is never forbidden; an allow-list is a boundary
-        trigger = TRIGGERS.get(check)
         if trigger is not None and not contains_any(words, trigger):
             continue  # none of the words this check's binder looks for: skip it cheaply
-        if check in PYTHON_ONLY and reading.language == "other":
+        if python_only and other_language:
             continue
         params = binder(reading, context)
         if params is not None:
@@ -762,6 +763,14 @@ BINDERS: tuple[tuple[str, Callable[[Reading, str], Params | None]], ...] = (
     ("commit-message", _commit_message),
     ("branch-protection", _branch_protection),
     ("docstring", _docstring),
+)
+
+
+# BINDERS with what `bind` asks before calling each (its trigger words, whether it is
+# Python-only), looked up once here rather than for every sentence.
+_Binder = Callable[[Reading, str], Params | None]
+_PLAN: tuple[tuple[str, _Binder, tuple[str, ...] | None, bool], ...] = tuple(
+    (check, binder, TRIGGERS.get(check), check in PYTHON_ONLY) for check, binder in BINDERS
 )
 
 

@@ -302,7 +302,8 @@ def read(
 
 def clear_caches() -> None:
     """Forget every sentence and heading read so far (a benchmark's cold start)."""
-    for cached in (read, last_heading, _context_force, _heading_scope, _other_language, _is_path):
+    for cached in (read, last_heading, _context_force, _heading_scope, _other_language, _is_path,
+                   _code_replaced):  # fmt: skip
         cached.cache_clear()
     _globs_language.cache_clear()
 
@@ -442,7 +443,14 @@ def _clauses(text: str, whole: str, low: str) -> list[Clause]:
 
 def _without_code(text: str, replacement: str) -> str:
     """`text` with its code spans replaced (the text itself when it has none)."""
-    return CODE_SPAN.sub(replacement, text) if "`" in text else text
+    return _code_replaced(text, replacement) if "`" in text else text
+
+
+@lru_cache(maxsize=4)
+def _code_replaced(text: str, replacement: str) -> str:
+    """Cached for the sentence being read, whose action, language, paths and targets each
+    ask for it; four entries, so a sentence seen again later is not served from here."""
+    return CODE_SPAN.sub(replacement, text)
 
 
 def _spans(text: str) -> list[re.Match[str]]:
