@@ -73,7 +73,7 @@ CONSTRUCTS: tuple[tuple[Gate, str], ...] = tuple(
         (r"\bglobal\s+(?:variables?|state)\b", ("global",), "global"),
         (
             r"\b(?:conditions|conditionals|branching|if[- ]statements)\b.{0,20}\btests?\b",
-            ("test",),
+            ("condition", "branching", "statements"),
             "if-in-test",
         ),
         (r"\bf-strings?\b.{0,30}\blog", ("f-string",), "f-string-in-log"),
@@ -103,13 +103,14 @@ def bind(reading: Reading, context: str = "") -> list[tuple[str, Params]]:
         return []
     found: list[tuple[str, Params]] = []
     words = (reading.text + " " + context).lower()
-    for check, binder in BINDERS:
-        if reading.force == "permission" and check != "boundary":
+    permission = reading.force == "permission"
+    other_language = reading.language == "other"
+    for check, binder, trigger, python_only in _PLAN:
+        if permission and check != "boundary":
             continue  # what a rule permits is never forbidden; an allow-list is a boundary
-        trigger = TRIGGERS.get(check)
         if trigger is not None and not contains_any(words, trigger):
             continue  # none of the words this check's binder looks for: skip it cheaply
-        if check in PYTHON_ONLY and reading.language == "other":
+        if python_only and other_language:
             continue
         params = binder(reading, context)
         if params is not None:
@@ -181,23 +182,23 @@ def _main(reading: Reading) -> str:
 def _banned_code(reading: Reading, context: str) -> Params | None:
     text = _main(reading)
     plain = _unquoted(text)
+    low = plain.lower()
     targets = [t for t in reading.avoided if _construct(t)]
-    tests_only = TESTS_ONLY.search(plain)
+    tests_only = TESTS_ONLY.search(plain, low)
     if tests_only:
-        targets += [t for p, t in CONSTRUCTS if p.search(tests_only[1])]
+        targets += _constructs(tests_only[1])
     if reading.forbids:
         if reading.action in ("commit", "push", "rewrite") or (
             reading.action == "modify" and reading.paths
         ):
             return None
         prohibited = " ".join(c.text for c in reading.clauses if c.force == "prohibition") or plain
-        prohibited = _unquoted(prohibited)
-        targets += [t for p, t in CONSTRUCTS if p.search(prohibited)]
+        targets += _constructs(_unquoted(prohibited))
     elif reading.force in ("obligation", "preference", "none"):
-        targets += [t for p, t in ALTERNATIVES if p.search(plain)]
-        tail = _contrast_tail(plain)  # "prefer explicit imports over star imports"
+        targets += [t for p, t in ALTERNATIVES if p.search(plain, low)]
+        tail = _contrast_tail(plain, low)  # "prefer explicit imports over star imports"
         if tail:
-            targets += [t for p, t in CONSTRUCTS if p.search(tail)]
+            targets += _constructs(tail)
     if reading.inherited and reading.force == "prohibition" and not targets:
         head = ARROW.split(plain)[0]
         code = list(_leading_code(head))
@@ -208,14 +209,16 @@ def _banned_code(reading: Reading, context: str) -> Params | None:
         if not _is_print(t) and not _is_except(t) and (t in PSEUDO_TARGETS or _construct(t))
     ]
     targets = [t for t in targets if not any(o.startswith(t + "(") for o in targets)]
-    if not targets or _only_imports(targets, plain) or IMPORT_LIST.search(plain):
+    if not targets or _only_imports(targets, plain) or IMPORT_LIST.search(plain, low):
         return None
     if FROM_IMPORT.match(plain):
         return None  # `from x import y` in a list of mistakes: a boundary
     return {"targets": tuple(targets), **_scope(reading), "language": (reading.language,)}
 
 
-TESTS_ONLY = Gate(r"\b(asserts?|assertions?|mocks?|print\w*)\s+only\s+in\s+tests\b", ("only",))
+TESTS_ONLY = Gate(
+    r"\b(asserts?|assertions?|mocks?|print\w*)\s+only\s+in\s+tests\b", ("assert", "mock", "print")
+)
 ARROW = re.compile(r"\s[\u2192]\s|\s->\s")
 CONTRAST_TAIL = Gate(
     r"(?:,\s*|\()not\s+(.+)$|\b(?:instead\s+of|rather\s+than|over)\s+(.+)$",
@@ -236,8 +239,14 @@ def _unquoted(text: str) -> str:
     return CODE_SPAN.sub(lambda m: m[1], text) if "`" in text else text
 
 
-def _contrast_tail(text: str) -> str:
-    found = CONTRAST_TAIL.search(text)
+def _constructs(text: str) -> list[str]:
+    """The constructs `text` names (CONSTRUCTS), the text lowered once for all their gates."""
+    low = text.lower()
+    return [target for gate, target in CONSTRUCTS if gate.search(text, low)]
+
+
+def _contrast_tail(text: str, low: str | None = None) -> str:
+    found = CONTRAST_TAIL.search(text, low)
     return (found[1] or found[2]) if found else ""
 
 
@@ -392,36 +401,37 @@ TALKS = Gate(
 
 def _boundary(reading: Reading, context: str) -> Params | None:
     text = _text(reading)
+    low = text.lower()  # once, for the gates below
     scope = _scope(reading).get("include", ())
-    listed = IMPORT_LIST.search(text)
+    listed = IMPORT_LIST.search(text, low)
     if listed:
         modules = tuple(_modules(listed["list"]))
         key = "allowed" if listed["kind"].lower() == "allowed" else "forbid"
         return {"from": scope, key: modules} if modules else None
-    only = ONLY_IMPORT.search(text)
+    only = ONLY_IMPORT.search(text, low)
     if only:
         return {"to": (only["to"],), "allowed_from": scope}
     if reading.force == "permission":
         return None
-    mixed = MIX.search(text)
+    mixed = MIX.search(text, low)
     if mixed and reading.forbids:
         return {"between": (mixed["a"].lower(), mixed["b"].lower())}
-    if BOUNDARY_WORD.search(text) and BREAKING.search(text):
+    if BOUNDARY_WORD.search(text, low) and BREAKING.search(text):
         return {}
-    if ARCHITECTURE.search(text) and FOLLOWING.search(text):
+    if ARCHITECTURE.search(text, low) and FOLLOWING.search(text):
         return {}
-    direct = DIRECT_ACCESS.search(text)
+    direct = DIRECT_ACCESS.search(text, low)
     if direct and reading.forbids:
         return {"to": (direct["to"].strip().lower(),)}
     statement = FROM_IMPORT.match(_unquoted(text)) if "from" in text else None
     if statement and reading.forbids:
         return {"to": (statement[1],), "from": scope or _where(text)}
-    negated_use = NEGATED_USE.search(text) if reading.paths else None
+    negated_use = NEGATED_USE.search(text, low) if reading.paths else None
     if reading.forbids and negated_use and not reading.avoided:
         folders = [p for p in reading.paths if "/" in p]
         if folders:
             return {"to": tuple(p.rstrip("*").rstrip("/") for p in folders)}
-    talks = TALKS.search(text) if reading.forbids and "`" not in text else None
+    talks = TALKS.search(text, low) if reading.forbids and "`" not in text else None
     if talks:
         for claim in catalog.claims(text):
             if claim.target is not None:
@@ -753,6 +763,14 @@ BINDERS: tuple[tuple[str, Callable[[Reading, str], Params | None]], ...] = (
     ("commit-message", _commit_message),
     ("branch-protection", _branch_protection),
     ("docstring", _docstring),
+)
+
+
+# BINDERS with what `bind` asks before calling each (its trigger words, whether it is
+# Python-only), looked up once here rather than for every sentence.
+_Binder = Callable[[Reading, str], Params | None]
+_PLAN: tuple[tuple[str, _Binder, tuple[str, ...] | None, bool], ...] = tuple(
+    (check, binder, TRIGGERS.get(check), check in PYTHON_ONLY) for check, binder in BINDERS
 )
 
 

@@ -10,7 +10,6 @@ in the policy as advisory.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -196,8 +195,10 @@ STRENGTH_ORDER = ("warn", "block", "escalate")
 
 def split_sentences(text: str) -> list[str]:
     """A rule's sentences (a bullet may hold several), each read on its own."""
-    from agent_guard.policy.rulefile import _sentences
+    from agent_guard.policy.rulefile import _may_end_sentence, _sentences
 
+    if not _may_end_sentence(text):  # one sentence (most rules): what _sentences would say
+        return [text.strip() or text]
     return [sentence for _, sentence in _sentences([(1, text)])] or [text]
 
 
@@ -311,7 +312,7 @@ def _read(
         found = [(slug, {}) for slug in raw.explicit]
     reading = readings[0] if readings else grammar.read(raw.text)
     if strengths:
-        reading = dataclasses.replace(reading, strength=max(strengths, key=STRENGTH_ORDER.index))
+        reading = reading._replace(strength=max(strengths, key=STRENGTH_ORDER.index))
     for binding in config.bindings:
         if binding.matches(raw.tag_path, raw.text):
             found = [(slug, {}) for slug in binding.checks]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from agent_guard.checks.registry import lookup
 from agent_guard.errors import UsageError
 from agent_guard.policy.frontmatter import FrontMatter, parse_front_matter
+from agent_guard.policy.gate import contains_any
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -499,7 +500,7 @@ def _sentences(lines: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
         previous = line
     masked = CODE_SPAN.sub(_mask, text) if "`" in text else text
     cuts = [0]
-    for match in SENTENCE_OR_LINE_END.finditer(masked):
+    for match in SENTENCE_OR_LINE_END.finditer(masked) if _may_end_sentence(masked) else ():
         # An abbreviation is at most 7 characters long: look at the end of the text before
         # the cut only (searching all of it for each cut would be quadratic in its length).
         if ABBREVIATIONS.search(masked, max(0, match.start() - 12), match.start()):
@@ -510,6 +511,20 @@ def _sentences(lines: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
         sentence = text[begin:end].strip()
         if sentence:
             yield _line_at(starts, begin), sentence
+
+
+# Every SENTENCE_OR_LINE_END match holds one of these: a stop followed by a space or by the
+# emphasis that may close before it, a line break, or a full-width stop.
+SENTENCE_END_MARKS = (
+    *(stop + after for stop in ".!?" for after in (" ", "\t", "*", "_")),
+    *("\n", "\u3002", "\uff01", "\uff1f"),
+)
+
+
+def _may_end_sentence(text: str) -> bool:
+    """Whether a sentence could end inside `text`: most rules are one sentence, and the
+    search (a look-behind at every character) costs ten times this test."""
+    return contains_any(text, SENTENCE_END_MARKS)
 
 
 def _mask(span: re.Match[str]) -> str:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from agent_guard.policy import binders, grammar
+from agent_guard.policy import binders, grammar, rulefile
 from agent_guard.policy.gate import Gate, contains_any
 from tests.policy.test_markdown import big_rule_file
 
@@ -81,6 +81,8 @@ def test_a_gate_finds_what_its_pattern_finds(name: str, gate: Gate) -> None:
             expected = gate.pattern.search(variant)
             found = gate.search(variant)
             assert (found and found.span()) == (expected and expected.span()), (name, variant)
+            lowered = gate.search(variant, variant.lower())  # the sentence lowered once
+            assert (lowered and lowered.span()) == (expected and expected.span()), (name, variant)
 
 
 def test_every_gate_is_woken_by_some_sentence() -> None:
@@ -99,3 +101,46 @@ def test_a_gate_compiles_its_flags() -> None:
     assert Gate(r"NOT", ("not",), 0).search("not") is None
     assert Gate(r"NOT", ("not",)).search("not") is not None
     assert Gate(r"x", ("y",)).pattern.flags & re.IGNORECASE
+
+
+def test_the_bare_code_test_never_hides_a_match() -> None:
+    """`_may_hold_bare_code` skips BARE_CODE only on text it cannot match."""
+    assert not grammar._may_hold_bare_code("Keep functions small and readable.")
+    for text in TEXTS:
+        for variant in (text, text.upper(), text.title(), text.lower()):
+            if grammar.BARE_CODE.search(variant):
+                assert grammar._may_hold_bare_code(variant), variant
+
+
+def test_the_sentence_end_test_never_hides_a_cut() -> None:
+    """`_may_end_sentence` skips the sentence splitter only on text it cannot cut."""
+    assert not rulefile._may_end_sentence("Keep functions small (under 50 lines).")
+    cuts = ("One. Two", "One.** Two", "One!\tTwo", "line\nnext", "一。二", "Why? `x`")
+    for text in (*TEXTS, *cuts):
+        for variant in (text, text.upper(), text.title(), text.lower()):
+            if rulefile.SENTENCE_OR_LINE_END.search(variant):
+                assert rulefile._may_end_sentence(variant), variant
+    assert all(rulefile._may_end_sentence(text) for text in cuts)
+
+
+def test_the_action_stems_never_hide_a_verb() -> None:
+    """`_action` skips an action's pattern when none of its stems is in the sentence."""
+    assert set(grammar.ACTION_STEMS) == {name for name, _ in grammar.ACTIONS}
+    for text in TEXTS:
+        for variant in (text, text.upper(), text.title()):
+            bare = grammar._without_code(variant, " ")
+            for name, pattern in grammar.ACTIONS:
+                if pattern.search(bare):
+                    assert contains_any(bare.lower(), grammar.ACTION_STEMS[name]), (name, bare)
+
+
+def test_the_clause_split_look_ahead_changes_no_cut() -> None:
+    """CLAUSE_SPLIT opens with a look-ahead of its alternatives' first characters (speed
+    only): without it, every text splits the same."""
+    lead = r"(?=[;,\s\u2014\u2013])"
+    pattern = grammar.CLAUSE_SPLIT.pattern.pattern
+    assert pattern.startswith(lead)
+    inner = re.compile(pattern.removeprefix(lead))
+    for text in (*TEXTS, "a \u2014b", "a\u2013 b", "x -> y", "a\t-\tb", "use x,  never y"):
+        for variant in (text, text.upper(), text.title(), text.lower()):
+            assert grammar.CLAUSE_SPLIT.pattern.split(variant) == inner.split(variant), variant
