@@ -15,6 +15,14 @@ check on the file's OLD version has no finding with the same fingerprint:
 - the message with its numbers removed (`a for loop at line 78` -> `a for loop at line #`),
   so a second loop in a route is new while a moved loop is not.
 
+A finding about a whole function that lists several things (the parameters a signature
+leaves unannotated, the reasons a route holds logic) names them in its `parts` (the extra
+`PARTS`, one per line): its fingerprint is then one key per part, in place of the message,
+and the finding is new when ONE of its parts is (`select_new`). So a commit that annotates
+one old gap, adds an annotated parameter, changes a default or reorders a route's reasons is
+quiet, and one that adds an unannotated parameter or a loop is not. A definition is its name
+whatever its kind, so `async def` turned `def` is still the same function.
+
 Equal fingerprints are counted, not merged: two identical `print(x)` in one function, where
 the old version had one, leave one new finding (`new_findings`).
 """
@@ -36,13 +44,28 @@ _SPACES = re.compile(r"\s+")
 _BODIES = ("body", "orelse", "handlers", "finalbody", "cases")
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
+#: The key of `Finding.extra` under which a check lists a finding's parts, one per line.
+PARTS = "parts"
+
+
+def parts_extra(parts: Iterable[str]) -> tuple[str, str]:
+    """The `extra` item that names a finding's parts (see the module docstring)."""
+    return (PARTS, "\n".join(parts))
+
 
 def fingerprint(finding: Finding, source_lines: Sequence[str], tree: ast.Module | None) -> str:
-    """A short stable hash of (check, enclosing name, normalised code, message shape)."""
+    """A short stable hash of (check, enclosing name, normalised code, message shape), or
+    one such hash per part, space-separated, when the finding names its parts."""
     qualified, code = _locate(finding, source_lines, tree)
-    message = _NUMBERS.sub("#", finding.message)
+    parts = dict(finding.extra).get(PARTS)
+    shapes = parts.splitlines() if parts else [finding.message]
+    return " ".join(_digest(finding.check, qualified, code, _NUMBERS.sub("#", shape))
+                    for shape in shapes)  # fmt: skip
+
+
+def _digest(*fields: str) -> str:
     digest = hashlib.sha1(usedforsecurity=False)
-    for part in (finding.check, qualified, code, message):
+    for part in fields:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()[:16]
@@ -66,13 +89,17 @@ def new_findings(
 
 
 def select_new(new: Sequence[tuple[Finding, str]], old: Iterable[str]) -> list[Finding]:
-    """`new_findings` on fingerprints computed earlier (e.g. kept with cached results)."""
-    old_counts = Counter(old)
+    """`new_findings` on fingerprints computed earlier (e.g. kept with cached results).
+
+    Counted per key (a fingerprint of several parts has one key per part): a finding is new
+    when one of its keys occurs more often up to it than in the old version."""
+    old_counts = Counter(key for fingerprint in old for key in fingerprint.split())
     seen: Counter[str] = Counter()
     kept = []
-    for finding, key in new:
-        seen[key] += 1
-        if seen[key] > old_counts[key]:  # the first ones are the old ones
+    for finding, fingerprint in new:
+        keys = fingerprint.split() or [""]
+        seen.update(keys)
+        if any(seen[key] > old_counts[key] for key in keys):  # the first ones are the old ones
             kept.append(finding)
     return kept
 
@@ -138,11 +165,12 @@ def _outermost_at(tree: ast.Module, line: int, column: int, names: list[str]) ->
 def _normalised(node: ast.AST) -> str:
     """`ast.unparse` of the node, of its header only when it has a body.
 
-    A definition is its kind and name only: a finding about a whole function (a missing
+    A definition is `def`/`class` and its name only: a finding about a whole function (a missing
     annotation, a route's logic) says in its message what is wrong, so touching the rest of
     the signature keeps it, and a new gap changes the message."""
     if isinstance(node, _SCOPES):
-        return f"{type(node).__name__} {node.name}"
+        kind = "class" if isinstance(node, ast.ClassDef) else "def"  # async or not
+        return f"{kind} {node.name}"
     if any(getattr(node, field, None) for field in _BODIES):
         node = copy.copy(node)
         for field in _BODIES:

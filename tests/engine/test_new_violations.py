@@ -11,7 +11,7 @@ from tests.engine.helpers import judge, make_policy
 POLICY = make_policy(
     checks={
         slug: CheckSettings(slug, Severity.ERROR)
-        for slug in ("missing-annotation", "print-call", "broad-except")
+        for slug in ("missing-annotation", "print-call", "broad-except", "logic-in-route")
     }
 )
 
@@ -75,3 +75,70 @@ def test_a_new_file_reports_everything_and_a_broken_old_version_hides_nothing(
     repo.add("app/new.py")
     found = [(f.check, f.path) for f in judge(repo, policy=POLICY).findings]
     assert ("missing-annotation", "app/new.py") in found
+
+
+# Each gap of a signature is old or new on its own (the replays: a typing clean-up that
+# annotated some parameters, a parameter added with its type, `async` dropped).
+
+
+def test_annotating_one_old_gap_leaves_the_others_quiet(repo: GitRepo) -> None:
+    _base(repo, "class Client:\n    def send(self, session, request):\n        return 1\n")
+    partly = (
+        "class Client:\n    def send(self, session: object, request) -> int:\n        return 1\n"
+    )
+    assert _change(repo, partly) == []
+
+
+def test_an_annotated_parameter_added_next_to_an_old_gap_is_quiet(repo: GitRepo) -> None:
+    _base(repo, "def update(user, email: str) -> None:\n    pass\n")
+    added = "def update(user, email: str, home: str | None = None) -> None:\n    pass\n"
+    assert _change(repo, added) == []
+
+
+def test_async_dropped_from_a_signature_with_an_old_gap_is_quiet(repo: GitRepo) -> None:
+    _base(repo, "async def token(form: dict):\n    return form\n")
+    assert _change(repo, "def token(form: dict):\n    return form\n") == []
+
+
+def test_an_unannotated_parameter_added_to_an_old_gap_is_new(repo: GitRepo) -> None:
+    _base(repo, "def permissions(user, admin=False):\n    return admin\n")
+    added = "def permissions(user, admin=False, household=False):\n    return admin\n"
+    assert _change(repo, added) == [("missing-annotation", 1)]
+
+
+ROUTE = """\
+from fastapi import APIRouter
+
+from app import store
+
+router = APIRouter()
+
+
+@router.post("/captcha")
+def captcha(body: dict) -> dict:
+    if body:
+        if body.get("token"):
+            store.check(body)
+    for key in body:
+        store.touch(key)
+    return {}
+"""
+
+
+def test_a_route_whose_reasons_only_change_order_is_quiet(repo: GitRepo) -> None:
+    _base(repo, ROUTE)
+    reordered = ROUTE.replace(
+        '    if body:\n        if body.get("token"):\n            store.check(body)\n', ""
+    ).replace(
+        "    return {}\n",
+        '    if body:\n        if body.get("x"):\n            pass\n    return {}\n',
+    )
+    assert _change(repo, reordered) == []
+
+
+def test_a_new_loop_in_an_old_route_is_new(repo: GitRepo) -> None:
+    _base(repo, ROUTE)
+    looped = ROUTE.replace(
+        "    return {}\n", "    while body:\n        body.popitem()\n    return {}\n"
+    )
+    assert _change(repo, looped) == [("logic-in-route", 9)]
