@@ -35,7 +35,7 @@ import copy
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from agent_guard.model import Finding
 
@@ -179,3 +179,65 @@ def _normalised(node: ast.AST) -> str:
     if isinstance(node, ast.expr | ast.stmt | ast.excepthandler | ast.arg | ast.keyword):
         return ast.unparse(node)
     return type(node).__name__
+
+
+# --- code moved to another file -----------------------------------------------------------
+#
+# A commit that moves a function to another module (and often renames what it moves:
+# `group` -> `household` across a package) should not answer for the old findings it
+# carries. The per-file comparison cannot see that: the function is new in its file. So
+# the findings that are still new are matched, on what they say rather than where they
+# are, against those that went away from the change's other files: a finding is moved when
+# every part of it disappeared from some other file of the same change.
+
+_DEFINITION = re.compile(r"^\s*(?:async\s+)?(def|class)\s+(\w+)")
+
+
+def moved_keys(finding: Finding, renames: Mapping[str, str] | None = None) -> list[str]:
+    """What a finding says, without where it is: the check, its code (a definition by its
+    name, with `renames` applied to the name's words) and each part."""
+    source = finding.source or ""
+    match = _DEFINITION.match(source)
+    if match:
+        words = match.group(2).split("_")
+        code = f"{match.group(1)} {'_'.join((renames or {}).get(w, w) for w in words)}"
+    else:
+        code = _SPACES.sub("", source.split("#", 1)[0])
+    parts = dict(finding.extra).get(PARTS)
+    shapes = parts.splitlines() if parts else [finding.message]
+    return [f"{finding.check}\0{code}\0{_NUMBERS.sub('#', shape)}" for shape in shapes]
+
+
+def not_moved(new: Sequence[Finding], gone: Sequence[Finding]) -> list[Finding]:
+    """The findings of `new` that are not one of `gone` (findings the same change removed
+    from its other files) carried elsewhere, under the same name or one renamed as the
+    commit renames others (`_renames`)."""
+    renames = _renames(new, gone)
+    available = Counter(key for finding in gone for key in moved_keys(finding, renames))
+    kept = []
+    for finding in new:
+        keys = Counter(moved_keys(finding))
+        if all(available[key] >= count for key, count in keys.items()):
+            available.subtract(keys)
+        else:
+            kept.append(finding)
+    return kept
+
+
+def _renames(new: Sequence[Finding], gone: Sequence[Finding]) -> dict[str, str]:
+    """Word renames the commit applies to function names (`group` -> `household`): a pair
+    of words that, swapped, turns a removed definition's name into an added one, for at
+    least two different names (one pair alone could be any two functions)."""
+    added = {m.group(2) for f in new if (m := _DEFINITION.match(f.source or ""))}
+    removed = {m.group(2) for f in gone if (m := _DEFINITION.match(f.source or ""))}
+    seen: dict[tuple[str, str], set[str]] = {}
+    for old_name in removed - added:
+        old_words = old_name.split("_")
+        for new_name in added - removed:
+            new_words = new_name.split("_")
+            if len(new_words) != len(old_words):
+                continue
+            differ = [(a, b) for a, b in zip(old_words, new_words, strict=True) if a != b]
+            if len(differ) == 1:
+                seen.setdefault(differ[0], set()).add(old_name)
+    return {old: new for (old, new), names in seen.items() if len(names) >= 2}

@@ -142,3 +142,58 @@ def test_a_new_loop_in_an_old_route_is_new(repo: GitRepo) -> None:
         "    return {}\n", "    while body:\n        body.popitem()\n    return {}\n"
     )
     assert _change(repo, looped) == [("logic-in-route", 9)]
+
+
+# Code moved to another module, often renamed on the way (the replays: one commit moved a
+# package's routes from `group` to `household` names).
+
+OLD_ROUTES = """\
+class GroupRoutes:
+    def group_repos(self):
+        return self.repos
+
+    def all_group_members(self, query: str):
+        return self.repos.members(query)
+"""
+
+
+def _move(repo: GitRepo, new_path: str, text: str, *, delete: bool = True) -> list[tuple[str, str]]:
+    repo.write("app/groups.py", OLD_ROUTES)
+    repo.commit("legacy routes")
+    if delete:
+        repo.git("rm", "-q", "app/groups.py")
+    repo.write(new_path, text)
+    repo.add(new_path)
+    return [(f.check, f.path) for f in judge(repo, policy=POLICY).findings]
+
+
+def test_code_moved_to_another_module_under_renamed_names_is_quiet(repo: GitRepo) -> None:
+    moved = OLD_ROUTES.replace("Group", "Household").replace("group", "household")
+    assert _move(repo, "app/households/routes.py", moved) == []
+
+
+def test_a_new_gap_in_moved_code_is_still_new(repo: GitRepo) -> None:
+    moved = OLD_ROUTES.replace("Group", "Household").replace("group", "household")
+    moved += "\n    def invite(self, email):\n        return email\n"
+    assert _move(repo, "app/households/routes.py", moved) == [
+        ("missing-annotation", "app/households/routes.py")
+    ]
+
+
+def test_a_copy_that_leaves_the_original_in_place_is_new(repo: GitRepo) -> None:
+    copied = OLD_ROUTES.replace("Group", "Household").replace("group", "household")
+    found = _move(repo, "app/households/routes.py", copied, delete=False)
+    assert found == [("missing-annotation", "app/households/routes.py")] * 2
+
+
+def test_one_renamed_function_alone_is_not_taken_for_a_move(repo: GitRepo) -> None:
+    # a single word swap could pair any two functions: a rename needs two names to agree
+    other = "def all_team_members(query: str):\n    return query\n"
+    repo.write("app/groups.py", "def all_group_members(query: str):\n    return query\n")
+    repo.commit("legacy")
+    repo.git("rm", "-q", "app/groups.py")
+    repo.write("app/teams.py", other)
+    repo.add("app/teams.py")
+    assert [(f.check, f.line) for f in judge(repo, policy=POLICY).findings] == [
+        ("missing-annotation", 1)
+    ]
