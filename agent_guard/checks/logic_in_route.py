@@ -84,7 +84,7 @@ OPTIONS: tuple[Option[Any], ...] = (
         "max_statements",
         Kind.INT,
         12,
-        "statements a route handler may have before it is business logic",
+        "statements (not assignments, returns, raises) a route handler may have before it is logic",
     ),
     Option(
         "app_names",
