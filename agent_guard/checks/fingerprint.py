@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 import bisect
 import copy
+import difflib
 import hashlib
 import re
 from collections import Counter
@@ -241,3 +242,36 @@ def _renames(new: Sequence[Finding], gone: Sequence[Finding]) -> dict[str, str]:
             if len(differ) == 1:
                 seen.setdefault(differ[0], set()).add(old_name)
     return {old: new for (old, new), names in seen.items() if len(names) >= 2}
+
+
+def renamed_in_place(old: Sequence[Finding], new: Sequence[Finding]) -> list[Finding]:
+    """The findings of `new` (one file, in line order) on a definition that replaced one of
+    `old` (the file's old version) in place, under another name, with no part the old one
+    did not have: `def recipes_repo(self):` become `def group_recipes(self):` between the
+    same neighbours keeps its old missing return type, a route renamed keeps its reasons.
+
+    The definitions are aligned by name, as a diff aligns lines: where the old version has
+    k definitions with findings and the new one k others between the same neighbours, they
+    are paired in order."""
+
+    def named(findings: Sequence[Finding]) -> list[tuple[Finding, str]]:
+        return [(f, f"{f.check} {m.group(2)}") for f in findings
+                if (m := _DEFINITION.match(f.source or ""))]  # fmt: skip
+
+    before, after = named(old), named(new)
+    matcher = difflib.SequenceMatcher(
+        None, [key for _, key in before], [key for _, key in after], autojunk=False
+    )
+    kept: list[Finding] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "replace" or i2 - i1 != j2 - j1:
+            continue
+        for (was, _), (now, _) in zip(before[i1:i2], after[j1:j2], strict=True):
+            if now.check == was.check and not Counter(_shapes(now)) - Counter(_shapes(was)):
+                kept.append(now)
+    return kept
+
+
+def _shapes(finding: Finding) -> list[str]:
+    parts = dict(finding.extra).get(PARTS)
+    return [_NUMBERS.sub("#", s) for s in (parts.splitlines() if parts else [finding.message])]

@@ -225,8 +225,10 @@ def _new_only(
     (`checks.fingerprint`: check, enclosing name, normalised code). Only files that still
     have a finding after the line filter read their old blob, so a clean commit pays
     nothing; an old blob that does not parse has no fingerprints, and everything stays.
-    What is still new is then matched against what went away from the change's edited and
-    deleted files (`_moved`): code moved to another module, or renamed, is not new either.
+    A definition renamed in place, with no part its predecessor lacked, is not new
+    (`renamed_in_place`). What is still new is then matched against what went away from the
+    change's edited and deleted files (`_moved`): code moved to another module, or renamed
+    as the commit renames others, is not new either.
     """
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
@@ -234,7 +236,7 @@ def _new_only(
             by_path.setdefault(finding.path, []).append(finding)
     if not by_path:
         return findings
-    from agent_guard.checks.fingerprint import select_new
+    from agent_guard.checks.fingerprint import renamed_in_place, select_new
 
     previous = _previous(changes, lambda file: file.path in by_path)
     dropped: set[int] = set()
@@ -249,6 +251,8 @@ def _new_only(
         new = {(f.check, f.line, f.column) for f in select_new(
             [(f, f.fingerprint or "") for f in ordered], old
         )}  # fmt: skip
+        before = sorted(result.findings, key=lambda f: (f.line, f.column))
+        new -= {(f.check, f.line, f.column) for f in renamed_in_place(before, ordered)}
         dropped.update(id(f) for f in by_path[file.path] if (f.check, f.line, f.column) not in new)
     remaining = [f for found in by_path.values() for f in found if id(f) not in dropped]
     if remaining:

@@ -197,3 +197,42 @@ def test_one_renamed_function_alone_is_not_taken_for_a_move(repo: GitRepo) -> No
     assert [(f.check, f.line) for f in judge(repo, policy=POLICY).findings] == [
         ("missing-annotation", 1)
     ]
+
+
+# A definition renamed in place (the replays: a property `recipes_repo` became
+# `group_recipes` between the same neighbours, a view `add_x` became `x_form`).
+
+CONTROLLER = """\
+class Timeline:
+    def service(self) -> int:
+        return 1
+
+    def recipes_repo(self):
+        return self.repos.recipes
+
+    def events(self, query):
+        return query
+"""
+
+
+def test_a_definition_renamed_in_place_keeps_its_old_gaps(repo: GitRepo) -> None:
+    _base(repo, CONTROLLER)
+    renamed = CONTROLLER.replace(
+        "def recipes_repo(self):\n        return self.repos.recipes",
+        "def group_recipes(self):\n        return self.repos.for_group().recipes",
+    )
+    assert _change(repo, renamed) == []
+
+
+def test_a_definition_renamed_in_place_with_a_new_gap_is_new(repo: GitRepo) -> None:
+    _base(repo, CONTROLLER)
+    renamed = CONTROLLER.replace("def recipes_repo(self):", "def group_recipes(self, group):")
+    assert _change(repo, renamed) == [("missing-annotation", 5)]
+
+
+def test_a_definition_added_next_to_the_old_ones_is_new(repo: GitRepo) -> None:
+    _base(repo, CONTROLLER)
+    added = CONTROLLER.replace(
+        "    def events(", "    def group_recipes(self):\n        return 2\n\n    def events("
+    )
+    assert _change(repo, added) == [("missing-annotation", 8)]
