@@ -157,7 +157,8 @@ class NewOnly:
             old = check_python(path, old_text, old_tree, self.policy).findings
             new = [
                 Finding(str(f["check"]), str(f["code"]), Severity(str(f["severity"])), path,
-                        int(str(f["line"])), int(str(f["column"])), str(f["message"]), "")
+                        int(str(f["line"])), int(str(f["column"])), str(f["message"]), "",
+                        extra=_extra(f))
                 for f in found
             ]  # fmt: skip
             kept = new_findings(new, new_text.splitlines(), new_tree, old,
@@ -168,6 +169,12 @@ class NewOnly:
                 if (f["check"], f["line"], f["column"], f["message"]) not in keep
             ]  # fmt: skip
             run.findings = [f for f in run.findings if all(f is not d for d in drop)]
+
+
+def _extra(finding: dict[str, object]) -> tuple[tuple[str, str], ...]:
+    """The report's `extra` back as a Finding's (its `parts` feed the fingerprint)."""
+    extra = finding.get("extra")
+    return tuple((str(k), str(v)) for k, v in extra.items()) if isinstance(extra, dict) else ()
 
 
 def table(runs: list[Replayed]) -> list[str]:

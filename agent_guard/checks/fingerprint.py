@@ -15,6 +15,14 @@ check on the file's OLD version has no finding with the same fingerprint:
 - the message with its numbers removed (`a for loop at line 78` -> `a for loop at line #`),
   so a second loop in a route is new while a moved loop is not.
 
+A finding about a whole function that lists several things (the parameters a signature
+leaves unannotated, the reasons a route holds logic) names them in its `parts` (the extra
+`PARTS`, one per line): its fingerprint is then one key per part, in place of the message,
+and the finding is new when ONE of its parts is (`select_new`). So a commit that annotates
+one old gap, adds an annotated parameter, changes a default or reorders a route's reasons is
+quiet, and one that adds an unannotated parameter or a loop is not. A definition is its name
+whatever its kind, so `async def` turned `def` is still the same function.
+
 Equal fingerprints are counted, not merged: two identical `print(x)` in one function, where
 the old version had one, leave one new finding (`new_findings`).
 """
@@ -24,10 +32,11 @@ from __future__ import annotations
 import ast
 import bisect
 import copy
+import difflib
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from agent_guard.model import Finding
 
@@ -36,13 +45,28 @@ _SPACES = re.compile(r"\s+")
 _BODIES = ("body", "orelse", "handlers", "finalbody", "cases")
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
+#: The key of `Finding.extra` under which a check lists a finding's parts, one per line.
+PARTS = "parts"
+
+
+def parts_extra(parts: Iterable[str]) -> tuple[str, str]:
+    """The `extra` item that names a finding's parts (see the module docstring)."""
+    return (PARTS, "\n".join(parts))
+
 
 def fingerprint(finding: Finding, source_lines: Sequence[str], tree: ast.Module | None) -> str:
-    """A short stable hash of (check, enclosing name, normalised code, message shape)."""
+    """A short stable hash of (check, enclosing name, normalised code, message shape), or
+    one such hash per part, space-separated, when the finding names its parts."""
     qualified, code = _locate(finding, source_lines, tree)
-    message = _NUMBERS.sub("#", finding.message)
+    parts = dict(finding.extra).get(PARTS)
+    shapes = parts.splitlines() if parts else [finding.message]
+    return " ".join(_digest(finding.check, qualified, code, _NUMBERS.sub("#", shape))
+                    for shape in shapes)  # fmt: skip
+
+
+def _digest(*fields: str) -> str:
     digest = hashlib.sha1(usedforsecurity=False)
-    for part in (finding.check, qualified, code, message):
+    for part in fields:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()[:16]
@@ -66,13 +90,17 @@ def new_findings(
 
 
 def select_new(new: Sequence[tuple[Finding, str]], old: Iterable[str]) -> list[Finding]:
-    """`new_findings` on fingerprints computed earlier (e.g. kept with cached results)."""
-    old_counts = Counter(old)
+    """`new_findings` on fingerprints computed earlier (e.g. kept with cached results).
+
+    Counted per key (a fingerprint of several parts has one key per part): a finding is new
+    when one of its keys occurs more often up to it than in the old version."""
+    old_counts = Counter(key for fingerprint in old for key in fingerprint.split())
     seen: Counter[str] = Counter()
     kept = []
-    for finding, key in new:
-        seen[key] += 1
-        if seen[key] > old_counts[key]:  # the first ones are the old ones
+    for finding, fingerprint in new:
+        keys = fingerprint.split() or [""]
+        seen.update(keys)
+        if any(seen[key] > old_counts[key] for key in keys):  # the first ones are the old ones
             kept.append(finding)
     return kept
 
@@ -138,11 +166,12 @@ def _outermost_at(tree: ast.Module, line: int, column: int, names: list[str]) ->
 def _normalised(node: ast.AST) -> str:
     """`ast.unparse` of the node, of its header only when it has a body.
 
-    A definition is its kind and name only: a finding about a whole function (a missing
+    A definition is `def`/`class` and its name only: a finding about a whole function (a missing
     annotation, a route's logic) says in its message what is wrong, so touching the rest of
     the signature keeps it, and a new gap changes the message."""
     if isinstance(node, _SCOPES):
-        return f"{type(node).__name__} {node.name}"
+        kind = "class" if isinstance(node, ast.ClassDef) else "def"  # async or not
+        return f"{kind} {node.name}"
     if any(getattr(node, field, None) for field in _BODIES):
         node = copy.copy(node)
         for field in _BODIES:
@@ -151,3 +180,98 @@ def _normalised(node: ast.AST) -> str:
     if isinstance(node, ast.expr | ast.stmt | ast.excepthandler | ast.arg | ast.keyword):
         return ast.unparse(node)
     return type(node).__name__
+
+
+# --- code moved to another file -----------------------------------------------------------
+#
+# A commit that moves a function to another module (and often renames what it moves:
+# `group` -> `household` across a package) should not answer for the old findings it
+# carries. The per-file comparison cannot see that: the function is new in its file. So
+# the findings that are still new are matched, on what they say rather than where they
+# are, against those that went away from the change's other files: a finding is moved when
+# every part of it disappeared from some other file of the same change.
+
+_DEFINITION = re.compile(r"^\s*(?:async\s+)?(def|class)\s+(\w+)")
+
+
+def moved_keys(finding: Finding, renames: Mapping[str, str] | None = None) -> list[str]:
+    """What a finding says, without where it is: the check, its code (a definition by its
+    name, with `renames` applied to the name's words) and each part."""
+    source = finding.source or ""
+    match = _DEFINITION.match(source)
+    if match:
+        words = match.group(2).split("_")
+        code = f"{match.group(1)} {'_'.join((renames or {}).get(w, w) for w in words)}"
+    else:
+        code = _SPACES.sub("", source.split("#", 1)[0])
+    parts = dict(finding.extra).get(PARTS)
+    shapes = parts.splitlines() if parts else [finding.message]
+    return [f"{finding.check}\0{code}\0{_NUMBERS.sub('#', shape)}" for shape in shapes]
+
+
+def not_moved(new: Sequence[Finding], gone: Sequence[Finding]) -> list[Finding]:
+    """The findings of `new` that are not one of `gone` (findings the same change removed
+    from its other files) carried elsewhere, under the same name or one renamed as the
+    commit renames others (`_renames`)."""
+    renames = _renames(new, gone)
+    available = Counter(key for finding in gone for key in moved_keys(finding, renames))
+    kept = []
+    for finding in new:
+        keys = Counter(moved_keys(finding))
+        if all(available[key] >= count for key, count in keys.items()):
+            available.subtract(keys)
+        else:
+            kept.append(finding)
+    return kept
+
+
+def _renames(new: Sequence[Finding], gone: Sequence[Finding]) -> dict[str, str]:
+    """Word renames the commit applies to function names (`group` -> `household`): a pair
+    of words that, swapped, turns a removed definition's name into an added one, for at
+    least two different names (one pair alone could be any two functions)."""
+    added = {m.group(2) for f in new if (m := _DEFINITION.match(f.source or ""))}
+    removed = {m.group(2) for f in gone if (m := _DEFINITION.match(f.source or ""))}
+    seen: dict[tuple[str, str], set[str]] = {}
+    for old_name in removed - added:
+        old_words = old_name.split("_")
+        for new_name in added - removed:
+            new_words = new_name.split("_")
+            if len(new_words) != len(old_words):
+                continue
+            differ = [(a, b) for a, b in zip(old_words, new_words, strict=True) if a != b]
+            if len(differ) == 1:
+                seen.setdefault(differ[0], set()).add(old_name)
+    return {old: new for (old, new), names in seen.items() if len(names) >= 2}
+
+
+def renamed_in_place(old: Sequence[Finding], new: Sequence[Finding]) -> list[Finding]:
+    """The findings of `new` (one file, in line order) on a definition that replaced one of
+    `old` (the file's old version) in place, under another name, with no part the old one
+    did not have: `def recipes_repo(self):` become `def group_recipes(self):` between the
+    same neighbours keeps its old missing return type, a route renamed keeps its reasons.
+
+    The definitions are aligned by name, as a diff aligns lines: where the old version has
+    k definitions with findings and the new one k others between the same neighbours, they
+    are paired in order."""
+
+    def named(findings: Sequence[Finding]) -> list[tuple[Finding, str]]:
+        return [(f, f"{f.check} {m.group(2)}") for f in findings
+                if (m := _DEFINITION.match(f.source or ""))]  # fmt: skip
+
+    before, after = named(old), named(new)
+    matcher = difflib.SequenceMatcher(
+        None, [key for _, key in before], [key for _, key in after], autojunk=False
+    )
+    kept: list[Finding] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "replace" or i2 - i1 != j2 - j1:
+            continue
+        for (was, _), (now, _) in zip(before[i1:i2], after[j1:j2], strict=True):
+            if now.check == was.check and not Counter(_shapes(now)) - Counter(_shapes(was)):
+                kept.append(now)
+    return kept
+
+
+def _shapes(finding: Finding) -> list[str]:
+    parts = dict(finding.extra).get(PARTS)
+    return [_NUMBERS.sub("#", s) for s in (parts.splitlines() if parts else [finding.message])]

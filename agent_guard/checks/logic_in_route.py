@@ -22,8 +22,11 @@ Business logic is:
   (async) session or a name in `session_names`, an ORM `.save()`, a Django write
   (`Model.objects.create/update/delete/bulk_create/...`);
 - more than `max_statements` statements (default 12; nested functions' bodies not counted),
-  where literal data structures (`x = {"a": 1}`, `return ["a", "b"]`) and markup builders (`with
-  tag.div(): tag.p("text")`: a `with` without `as` and the bare calls in it) do not count.
+  where straight-line glue does not count: assignments, `return`, `raise`, `assert`, `pass`
+  and imports (a handler that reads the request into names and builds its response from
+  them is an adapter, however long), nor markup builders (`with tag.div(): tag.p("text")`:
+  a `with` without `as` and the bare calls in it). What counts are the branches, `try`,
+  `with` and bare calls.
 
 Code in functions nested inside the handler is not the handler's.
 
@@ -64,6 +67,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent_guard.checks.fingerprint import parts_extra
 from agent_guard.checks.options import Kind, Option
 from agent_guard.checks.python import (
     Check,
@@ -80,7 +84,7 @@ OPTIONS: tuple[Option[Any], ...] = (
         "max_statements",
         Kind.INT,
         12,
-        "statements a route handler may have before it is business logic",
+        "statements (not assignments, returns, raises) a route handler may have before it is logic",
     ),
     Option(
         "app_names",
@@ -122,6 +126,13 @@ PERSISTENCE_METHODS = frozenset(
 SESSION_TYPES = frozenset(
     {"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlmodel.Session",
      "sqlalchemy.ext.asyncio.AsyncSession", "sqlmodel.ext.asyncio.session.AsyncSession"}
+)  # fmt: skip
+
+
+#: Statements that are never logic by themselves (assignments, returns, raises).
+_STRAIGHT_LINE = (
+    ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return, ast.Raise, ast.Pass, ast.Assert,
+    ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal,
 )  # fmt: skip
 
 
@@ -228,6 +239,7 @@ class LogicInRoute(Check[Config]):
                 f"move the logic into a service function and call it from `{node.name}`; "
                 "the handler should only translate the request and the response",
                 scope=function_scope(node),
+                extra=(parts_extra(route.reasons),),  # a reason is old or new on its own
             )
 
     enter_FunctionDef = _enter_def
@@ -258,10 +270,10 @@ class LogicInRoute(Check[Config]):
             return False
         if isinstance(node, ast.Expr) and id(node) in self.markup:
             return isinstance(node.value, ast.Call)
-        value = getattr(node, "value", None)
-        if isinstance(node, ast.Assign | ast.AnnAssign | ast.Return) and value is not None:
-            return not isinstance(value, ast.Constant) and _is_literal(value)
-        return False
+        # Straight-line glue: a handler that reads the request into names, builds the
+        # response and returns it (or raises an HTTP error) does no business logic however
+        # many such lines it has; its loops, branches, calls and writes are what count.
+        return isinstance(node, _STRAIGHT_LINE)
 
     def _loop(self, node: ast.For | ast.AsyncFor | ast.While) -> None:
         route = self._current() if self.routes else None
@@ -353,18 +365,6 @@ def _on_objects(receiver: ast.expr) -> bool:
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         node = node.func.value
     return isinstance(node, ast.Attribute) and node.attr == "objects"
-
-
-def _is_literal(value: ast.expr) -> bool:
-    """A constant, or a list/tuple/set/dict display made only of constants."""
-    if isinstance(value, ast.Constant):
-        return True
-    if isinstance(value, ast.List | ast.Tuple | ast.Set):
-        return all(_is_literal(element) for element in value.elts)
-    if isinstance(value, ast.Dict):
-        keys = [key for key in value.keys if key is not None]
-        return all(_is_literal(part) for part in (*keys, *value.values))
-    return False
 
 
 def _has_docstring(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:

@@ -26,7 +26,10 @@ def find_user(session: Session, user_id: int, active: bool = True) -> User | Non
     ...
 ```
 The finding covers the signature only (decorators to the line before the body), so editing
-the body of an old unannotated function does not report it.
+the body of an old unannotated function does not report it. Each gap (a parameter, the
+return type) is judged on its own against the file's old version: a change that touches a
+signature with an old gap (a default changed, an annotated parameter added, `async`
+dropped) is quiet, and one that adds an unannotated parameter to it is reported.
 
 Generated code is not checked — the tool that writes it writes its signatures: migrations
 (`**/migrations/**`, `**/alembic/versions/**`: the option `generated_patterns`) and files
@@ -44,6 +47,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from agent_guard.checks.fingerprint import parts_extra
 from agent_guard.checks.options import Kind, Option
 from agent_guard.checks.python import (
     Check,
@@ -147,11 +151,13 @@ class MissingAnnotation(Check[Config]):
             parts.append("parameter" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
         if no_return:
             parts.append("the return type")
+        gaps = [*missing, *(["the return type"] if no_return else [])]
         self.report(
             node,
             f"`{node.name}` is missing annotations: {' and '.join(parts)}",
             "annotate every parameter and the return type (`-> None` when it returns nothing)",
             scope=signature_scope(node),
+            extra=(parts_extra(gaps),),  # each gap is old or new on its own
         )
 
     def _static(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -28,7 +28,8 @@ never imports the AST walker.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -224,44 +225,109 @@ def _new_only(
     (`checks.fingerprint`: check, enclosing name, normalised code). Only files that still
     have a finding after the line filter read their old blob, so a clean commit pays
     nothing; an old blob that does not parse has no fingerprints, and everything stays.
+    A definition renamed in place, with no part its predecessor lacked, is not new
+    (`renamed_in_place`). What is still new is then matched against what went away from the
+    change's edited and deleted files (`_moved`): code moved to another module, or renamed
+    as the commit renames others, is not new either.
     """
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.fingerprint is not None and not finding.file_level:
             by_path.setdefault(finding.path, []).append(finding)
-    previous = [
-        replace(file, status=Status.MODIFIED, new_oid=file.old_oid, old_oid=None)
-        for file in changes.files
-        if file.path in by_path and file.status in _EDITED and file.old_oid
-        and set(file.old_oid) != {"0"} and is_python_source(file)
-    ]  # fmt: skip
-    if not previous:
+    if not by_path:
         return findings
-    from agent_guard.checks.fingerprint import select_new
-    from agent_guard.engine import python_unit
+    from agent_guard.checks.fingerprint import renamed_in_place, select_new
 
-    workers = Workers(policy, objects)
-    try:
-        results = python_unit.start(previous, policy, objects, options, cache, workers)()
-    finally:
-        workers.close()
-    current = {file.path: file.new_oid or "" for file in changes.files}
+    previous = _previous(changes, lambda file: file.path in by_path)
     dropped: set[int] = set()
-    for file, result in results:
+    for file, result in _walk(previous, policy, objects, options, cache):
         old = [f.fingerprint for f in result.findings if f.fingerprint is not None]
         # Counted over the whole new file: two `print(x)` where the old file had one leave
         # one new, the later one (which is what the line filter kept, if it was added).
-        whole = cache.python[(current[file.path], file.path)].findings
+        whole = cache.python[(_new_oid(changes, file.path), file.path)].findings
         ordered = sorted(
             (f for f in whole if f.fingerprint is not None), key=lambda f: (f.line, f.column)
         )
         new = {(f.check, f.line, f.column) for f in select_new(
             [(f, f.fingerprint or "") for f in ordered], old
         )}  # fmt: skip
+        before = sorted(result.findings, key=lambda f: (f.line, f.column))
+        new -= {(f.check, f.line, f.column) for f in renamed_in_place(before, ordered)}
         dropped.update(id(f) for f in by_path[file.path] if (f.check, f.line, f.column) not in new)
+    remaining = [f for found in by_path.values() for f in found if id(f) not in dropped]
+    if remaining:
+        dropped.update(_moved(remaining, changes, policy, objects, options, cache))
     if dropped:
         log.info("%d finding(s) the change only touched or moved: not new", len(dropped))
     return [finding for finding in findings if id(finding) not in dropped]
+
+
+def _moved(
+    remaining: list[Finding],
+    changes: ChangeSet,
+    policy: Policy,
+    objects: ObjectReader,
+    options: EngineOptions,
+    cache: RunCache,
+) -> set[int]:
+    """The ids of the `remaining` findings that the change carried from another place: each
+    of their parts went away from a file the change edits or deletes (`checks.fingerprint.
+    not_moved`). What went away from a file is what its old version had and its new one
+    has not, compared on what the findings say (`moved_keys`), not where."""
+    from agent_guard.checks.fingerprint import moved_keys, not_moved
+
+    gone: list[Finding] = []
+    for file, result in _walk(_previous(changes, lambda _: True), policy, objects, options, cache):
+        new_oid = _new_oid(changes, file.path)
+        now = cache.python.get((new_oid, file.path)) if new_oid else None
+        still = Counter(key for f in (now.findings if now else ()) for key in moved_keys(f))
+        for finding in result.findings:
+            keys = moved_keys(finding)
+            if any(still[key] <= 0 for key in keys):
+                gone.append(finding)
+            still.subtract(keys)
+    if not gone:
+        return set()
+    kept = {id(f) for f in not_moved(remaining, gone)}
+    return {id(f) for f in remaining if id(f) not in kept}
+
+
+def _previous(changes: ChangeSet, wanted: Callable[[ChangedFile], bool]) -> list[ChangedFile]:
+    """The old blobs of the edited and deleted Python files `wanted` picks, as files to walk
+    (under their new path, so the same checks apply)."""
+    return [
+        old
+        for file in changes.files
+        if file.status in _EDITED or file.status is Status.DELETED
+        if file.old_oid and set(file.old_oid) != {"0"} and wanted(file)
+        for old in [replace(file, status=Status.MODIFIED, new_oid=file.old_oid, old_oid=None)]
+        if is_python_source(old)
+    ]
+
+
+def _walk(
+    files: list[ChangedFile],
+    policy: Policy,
+    objects: ObjectReader,
+    options: EngineOptions,
+    cache: RunCache,
+) -> list[tuple[ChangedFile, Any]]:
+    if not files:
+        return []
+    from agent_guard.engine import python_unit
+
+    workers = Workers(policy, objects)
+    try:
+        return list(python_unit.start(files, policy, objects, options, cache, workers)())
+    finally:
+        workers.close()
+
+
+def _new_oid(changes: ChangeSet, path: str) -> str:
+    for file in changes.files:
+        if file.path == path:
+            return file.new_oid or ""
+    return ""
 
 
 def _suppression_stage(

@@ -96,3 +96,16 @@ def test_select_new_works_on_stored_fingerprints() -> None:
     two = Finding("print-call", "AG102", Severity.ERROR, "a.py", 4, 5, "m", "f")
     assert select_new([(one, "k"), (two, "k")], ["k"]) == [two]
     assert select_new([(one, "k")], []) == [one]
+
+
+def test_each_gap_of_a_signature_is_judged_on_its_own() -> None:
+    old = "def update(self_, full_name, email, session=None, **kwargs):\n    return 1\n"
+    fewer = "def update(self_, full_name, email, session: object = None, **kwargs):\n    return 1\n"
+    assert created(old, fewer) == []
+    more = "def update(self_, full_name, email, household, session=None, **kwargs):\n    return 1\n"
+    assert created(old, more) == [("missing-annotation", 1)]
+
+
+def test_a_finding_with_parts_has_one_key_per_part() -> None:
+    found, lines, tree = findings("def f(a, b):\n    return a\n")
+    assert len(fingerprint(found[0], lines, tree).split()) == 3  # `a`, `b`, the return type

@@ -182,8 +182,9 @@ def test_logic_in_route_options() -> None:
 
         @server.get("/x")
         def x() -> int:
-            a = 1
-            return a
+            server.log("x")
+            server.log("y")
+            return 0
         """
     assert codes(run(source, policy("logic-in-route"))) == []
     configured = policy(

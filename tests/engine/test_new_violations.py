@@ -11,7 +11,7 @@ from tests.engine.helpers import judge, make_policy
 POLICY = make_policy(
     checks={
         slug: CheckSettings(slug, Severity.ERROR)
-        for slug in ("missing-annotation", "print-call", "broad-except")
+        for slug in ("missing-annotation", "print-call", "broad-except", "logic-in-route")
     }
 )
 
@@ -75,3 +75,164 @@ def test_a_new_file_reports_everything_and_a_broken_old_version_hides_nothing(
     repo.add("app/new.py")
     found = [(f.check, f.path) for f in judge(repo, policy=POLICY).findings]
     assert ("missing-annotation", "app/new.py") in found
+
+
+# Each gap of a signature is old or new on its own (the replays: a typing clean-up that
+# annotated some parameters, a parameter added with its type, `async` dropped).
+
+
+def test_annotating_one_old_gap_leaves_the_others_quiet(repo: GitRepo) -> None:
+    _base(repo, "class Client:\n    def send(self, session, request):\n        return 1\n")
+    partly = (
+        "class Client:\n    def send(self, session: object, request) -> int:\n        return 1\n"
+    )
+    assert _change(repo, partly) == []
+
+
+def test_an_annotated_parameter_added_next_to_an_old_gap_is_quiet(repo: GitRepo) -> None:
+    _base(repo, "def update(user, email: str) -> None:\n    pass\n")
+    added = "def update(user, email: str, home: str | None = None) -> None:\n    pass\n"
+    assert _change(repo, added) == []
+
+
+def test_async_dropped_from_a_signature_with_an_old_gap_is_quiet(repo: GitRepo) -> None:
+    _base(repo, "async def token(form: dict):\n    return form\n")
+    assert _change(repo, "def token(form: dict):\n    return form\n") == []
+
+
+def test_an_unannotated_parameter_added_to_an_old_gap_is_new(repo: GitRepo) -> None:
+    _base(repo, "def permissions(user, admin=False):\n    return admin\n")
+    added = "def permissions(user, admin=False, household=False):\n    return admin\n"
+    assert _change(repo, added) == [("missing-annotation", 1)]
+
+
+ROUTE = """\
+from fastapi import APIRouter
+
+from app import store
+
+router = APIRouter()
+
+
+@router.post("/captcha")
+def captcha(body: dict) -> dict:
+    if body:
+        if body.get("token"):
+            store.check(body)
+    for key in body:
+        store.touch(key)
+    return {}
+"""
+
+
+def test_a_route_whose_reasons_only_change_order_is_quiet(repo: GitRepo) -> None:
+    _base(repo, ROUTE)
+    reordered = ROUTE.replace(
+        '    if body:\n        if body.get("token"):\n            store.check(body)\n', ""
+    ).replace(
+        "    return {}\n",
+        '    if body:\n        if body.get("x"):\n            pass\n    return {}\n',
+    )
+    assert _change(repo, reordered) == []
+
+
+def test_a_new_loop_in_an_old_route_is_new(repo: GitRepo) -> None:
+    _base(repo, ROUTE)
+    looped = ROUTE.replace(
+        "    return {}\n", "    while body:\n        body.popitem()\n    return {}\n"
+    )
+    assert _change(repo, looped) == [("logic-in-route", 9)]
+
+
+# Code moved to another module, often renamed on the way (the replays: one commit moved a
+# package's routes from `group` to `household` names).
+
+OLD_ROUTES = """\
+class GroupRoutes:
+    def group_repos(self):
+        return self.repos
+
+    def all_group_members(self, query: str):
+        return self.repos.members(query)
+"""
+
+
+def _move(repo: GitRepo, new_path: str, text: str, *, delete: bool = True) -> list[tuple[str, str]]:
+    repo.write("app/groups.py", OLD_ROUTES)
+    repo.commit("legacy routes")
+    if delete:
+        repo.git("rm", "-q", "app/groups.py")
+    repo.write(new_path, text)
+    repo.add(new_path)
+    return [(f.check, f.path) for f in judge(repo, policy=POLICY).findings]
+
+
+def test_code_moved_to_another_module_under_renamed_names_is_quiet(repo: GitRepo) -> None:
+    moved = OLD_ROUTES.replace("Group", "Household").replace("group", "household")
+    assert _move(repo, "app/households/routes.py", moved) == []
+
+
+def test_a_new_gap_in_moved_code_is_still_new(repo: GitRepo) -> None:
+    moved = OLD_ROUTES.replace("Group", "Household").replace("group", "household")
+    moved += "\n    def invite(self, email):\n        return email\n"
+    assert _move(repo, "app/households/routes.py", moved) == [
+        ("missing-annotation", "app/households/routes.py")
+    ]
+
+
+def test_a_copy_that_leaves_the_original_in_place_is_new(repo: GitRepo) -> None:
+    copied = OLD_ROUTES.replace("Group", "Household").replace("group", "household")
+    found = _move(repo, "app/households/routes.py", copied, delete=False)
+    assert found == [("missing-annotation", "app/households/routes.py")] * 2
+
+
+def test_one_renamed_function_alone_is_not_taken_for_a_move(repo: GitRepo) -> None:
+    # a single word swap could pair any two functions: a rename needs two names to agree
+    other = "def all_team_members(query: str):\n    return query\n"
+    repo.write("app/groups.py", "def all_group_members(query: str):\n    return query\n")
+    repo.commit("legacy")
+    repo.git("rm", "-q", "app/groups.py")
+    repo.write("app/teams.py", other)
+    repo.add("app/teams.py")
+    assert [(f.check, f.line) for f in judge(repo, policy=POLICY).findings] == [
+        ("missing-annotation", 1)
+    ]
+
+
+# A definition renamed in place (the replays: a property `recipes_repo` became
+# `group_recipes` between the same neighbours, a view `add_x` became `x_form`).
+
+CONTROLLER = """\
+class Timeline:
+    def service(self) -> int:
+        return 1
+
+    def recipes_repo(self):
+        return self.repos.recipes
+
+    def events(self, query):
+        return query
+"""
+
+
+def test_a_definition_renamed_in_place_keeps_its_old_gaps(repo: GitRepo) -> None:
+    _base(repo, CONTROLLER)
+    renamed = CONTROLLER.replace(
+        "def recipes_repo(self):\n        return self.repos.recipes",
+        "def group_recipes(self):\n        return self.repos.for_group().recipes",
+    )
+    assert _change(repo, renamed) == []
+
+
+def test_a_definition_renamed_in_place_with_a_new_gap_is_new(repo: GitRepo) -> None:
+    _base(repo, CONTROLLER)
+    renamed = CONTROLLER.replace("def recipes_repo(self):", "def group_recipes(self, group):")
+    assert _change(repo, renamed) == [("missing-annotation", 5)]
+
+
+def test_a_definition_added_next_to_the_old_ones_is_new(repo: GitRepo) -> None:
+    _base(repo, CONTROLLER)
+    added = CONTROLLER.replace(
+        "    def events(", "    def group_recipes(self):\n        return 2\n\n    def events("
+    )
+    assert _change(repo, added) == [("missing-annotation", 8)]

@@ -1,11 +1,14 @@
 # corpus-options: {"max_statements": 2}
 from fastapi import APIRouter
 
+from app import jobs
+
 router = APIRouter()
 
 
 @router.api_route("/x", methods=["GET"])
 def x() -> int:  # expect: AG107:1
-    a = 1
-    b = 2
-    return a + b
+    jobs.start()
+    jobs.wait()
+    jobs.stop()
+    return 0
