@@ -28,7 +28,7 @@ never imports the AST walker.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -122,17 +122,26 @@ def run(
             code_findings += result.findings
             if result.imports is not None:
                 imports[file.path] = result.imports
+        numbered = [file for file in changes.files if file.new_oid not in cache.lone_cr]
+        judge_new = not options.all_lines and changes.kind != WHOLE_FILES
+        previous = None
+        if judge_new and Unit.IMPORTS in groups:
+            # The old blobs of the files the walk flagged are walked by the workers while
+            # this process builds the import graph (one core each); `_new_only` then finds
+            # them in the run cache. The same walk, only sooner: the verdicts do not change.
+            walked = _line_filter(code_findings, numbered, options.all_lines)
+            previous = _walk_previous(walked, changes, policy, objects, options, cache, workers)
+        if Unit.IMPORTS in groups:
+            from agent_guard.checks.architecture import run_imports
+
+            code_findings += run_imports(groups[Unit.IMPORTS], imports, context)
+        if previous is not None:
+            previous()
+        kept = _line_filter(code_findings, numbered, options.all_lines)
+        if judge_new:
+            kept = _new_only(kept, changes, policy, objects, options, cache, workers)
     finally:
         workers.close()
-
-    if Unit.IMPORTS in groups:
-        from agent_guard.checks.architecture import run_imports
-
-        code_findings += run_imports(groups[Unit.IMPORTS], imports, context)
-    numbered = [file for file in changes.files if file.new_oid not in cache.lone_cr]
-    kept = _line_filter(code_findings, numbered, options.all_lines)
-    if not options.all_lines and changes.kind != WHOLE_FILES:
-        kept = _new_only(kept, changes, policy, objects, options, cache)
     findings += kept
     for change in changes.commits:
         found = run_checks(groups.get(Unit.MESSAGE, ()), MessageUnit(change.commit), context)
@@ -209,6 +218,41 @@ def _line_filter(
 _EDITED = (Status.MODIFIED, Status.RENAMED, Status.COPIED, Status.TYPE_CHANGED)
 
 
+def _previous_files(findings: list[Finding], changes: ChangeSet) -> list[ChangedFile]:
+    """The previous version (under the new path) of each edited Python file that has a
+    finding with a fingerprint: what `_new_only` walks to tell new findings from old."""
+    flagged = {
+        finding.path
+        for finding in findings
+        if finding.fingerprint is not None and not finding.file_level
+    }
+    return [
+        replace(file, status=Status.MODIFIED, new_oid=file.old_oid, old_oid=None)
+        for file in changes.files
+        if file.path in flagged and file.status in _EDITED and file.old_oid
+        and set(file.old_oid) != {"0"} and is_python_source(file)
+    ]  # fmt: skip
+
+
+def _walk_previous(
+    findings: list[Finding],
+    changes: ChangeSet,
+    policy: Policy,
+    objects: ObjectReader,
+    options: EngineOptions,
+    cache: RunCache,
+    workers: Workers,
+) -> Callable[[], object] | None:
+    """Start walking the previous versions `_new_only` will ask for (results land in the
+    run cache when the returned call is made); None when there are none."""
+    previous = _previous_files(findings, changes)
+    if not previous:
+        return None
+    from agent_guard.engine import python_unit
+
+    return python_unit.start(previous, policy, objects, options, cache, workers)
+
+
 def _new_only(
     findings: list[Finding],
     changes: ChangeSet,
@@ -216,6 +260,7 @@ def _new_only(
     objects: ObjectReader,
     options: EngineOptions,
     cache: RunCache,
+    workers: Workers,
 ) -> list[Finding]:
     """Keep the walk's findings that the change creates, not those it only touches or moves.
 
@@ -229,22 +274,13 @@ def _new_only(
     for finding in findings:
         if finding.fingerprint is not None and not finding.file_level:
             by_path.setdefault(finding.path, []).append(finding)
-    previous = [
-        replace(file, status=Status.MODIFIED, new_oid=file.old_oid, old_oid=None)
-        for file in changes.files
-        if file.path in by_path and file.status in _EDITED and file.old_oid
-        and set(file.old_oid) != {"0"} and is_python_source(file)
-    ]  # fmt: skip
+    previous = _previous_files(findings, changes)
     if not previous:
         return findings
     from agent_guard.checks.fingerprint import select_new
     from agent_guard.engine import python_unit
 
-    workers = Workers(policy, objects)
-    try:
-        results = python_unit.start(previous, policy, objects, options, cache, workers)()
-    finally:
-        workers.close()
+    results = python_unit.start(previous, policy, objects, options, cache, workers)()
     current = {file.path: file.new_oid or "" for file in changes.files}
     dropped: set[int] = set()
     for file, result in results:
