@@ -271,7 +271,17 @@ def measure(
         for command in everything[shift:] + everything[:shift]:
             if command.prepare is not None:
                 command.prepare()
-            samples[command.name].append(run_tree(command))
+            measured = run_tree(command)
+            samples[command.name].append(measured)
+            print(  # each run as soon as it ends: a long run's figures are not lost
+                f"scale:   {command.name}: {measured.seconds:.1f} s wall, "
+                f"{measured.cpu_seconds:.1f} s CPU, tree PSS {measured.tree_pss_kib / 1024:.1f} "
+                f"MiB, tree RSS {measured.tree_peak_kib / 1024:.1f} MiB, largest process "
+                f"{measured.maxrss_kib / 1024:.1f} MiB, {measured.output_bytes:,} bytes out "
+                f"(sha256 {measured.digest}), exit {measured.code}, load "
+                f"{os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
     base = _row(label, floor.name, samples[floor.name])
     rows = [base]
     for hook in hooks:
