@@ -22,11 +22,18 @@ under benchmarks/.work/cache-home emptied before each run):
 - `agent-guard hook pre-receive --policy DIR --time-budget 3600`, DIR holding the seed
   rule file (`corpora.policy_files()`: the defaults a new user gets, on every .py file).
 
-Per run it reports wall time, the peak resident memory of the whole process tree (the
-hook and every git process it runs, summed at each moment: /proc sampled every 20 ms) next
+Per run it reports wall time and CPU time (user + sys of the whole tree, from wait4: on a
+shared machine the CPU time is the steadier figure), the peak memory of the whole process
+tree (the hook and every git process it runs, summed at each moment: /proc sampled every
+20 ms) as PSS (`/proc/PID/smaps_rollup`: a page a forked worker shares with its parent
+counts once, split between them) and as summed RSS (which counts shared pages twice), next
 to ru_maxrss (the largest single process, what the other benchmarks report), and how much
 the hook wrote to the pusher. Goals (#13): hook <= 1.5x the floor at both sizes; peak tree
-memory <= 150 MiB at any size; output to the pusher under 1 MiB.
+memory (PSS) <= 150 MiB at any size; output to the pusher under 1 MiB.
+
+`--compare DIR` also runs the hook from another copy of the package (DIR holds an
+`agent_guard/` package, e.g. `git archive OLD agent_guard | tar -x -C DIR`), interleaved
+with this one, to measure a change before and after on the same machine load.
 
 Never run by the tests (CI has no network to fetch a mirror); `tests/bench` runs it once on
 a tiny synthetic history.
@@ -35,6 +42,7 @@ a tiny synthetic history.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import subprocess
 import sys
@@ -66,10 +74,13 @@ class Run:
     seconds: float
     tree_peak_kib: int
     maxrss_kib: int
+    cpu_seconds: float
+    tree_pss_kib: int
     code: int
     output_bytes: int
     output_lines: int
     tail: str
+    digest: str  # of everything the pusher was sent: equal outputs, equal verdicts
 
 
 def _children() -> dict[int, list[int]]:
@@ -94,15 +105,37 @@ def _rss_kib(pid: int) -> int:
         return 0
 
 
-def tree_rss_kib(root: int) -> int:
-    """The resident memory of `root` and all its descendants now, summed (KiB)."""
+def _pss_kib(pid: int) -> int:
+    """The proportional set size of `pid` (shared pages split between their users), KiB."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def _tree(root: int) -> list[int]:
     kids = _children()
-    total, todo = 0, [root]
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
-        total += _rss_kib(pid)
+        found.append(pid)
         todo += kids.get(pid, [])
-    return total
+    return found
+
+
+def tree_rss_kib(root: int) -> int:
+    """The resident memory of `root` and all its descendants now, summed (KiB)."""
+    return sum(_rss_kib(pid) for pid in _tree(root))
+
+
+def tree_memory_kib(root: int) -> tuple[int, int]:
+    """(summed RSS, summed PSS) of `root` and all its descendants now, KiB."""
+    pids = _tree(root)
+    return sum(_rss_kib(pid) for pid in pids), sum(_pss_kib(pid) for pid in pids)
 
 
 def run_tree(command: Command) -> Run:
@@ -112,7 +145,7 @@ def run_tree(command: Command) -> Run:
     with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as out:
         stdin.write(command.stdin)
         stdin.seek(0)
-        peak = [0]
+        peak = [0, 0]
         start = time.perf_counter()
         process = subprocess.Popen(
             list(command.argv), cwd=command.cwd, env=env, stdin=stdin, stdout=out, stderr=out
@@ -121,7 +154,8 @@ def run_tree(command: Command) -> Run:
 
         def sample() -> None:
             while not done.wait(SAMPLE_EVERY_S):
-                peak[0] = max(peak[0], tree_rss_kib(process.pid))
+                rss, pss = tree_memory_kib(process.pid)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -136,10 +170,14 @@ def run_tree(command: Command) -> Run:
         seconds=elapsed,
         tree_peak_kib=max(peak[0], usage.ru_maxrss),
         maxrss_kib=usage.ru_maxrss,
+        # The child's own and its reaped descendants' CPU time (git, forked workers).
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        tree_pss_kib=max(peak[1], 1),
         code=process.returncode,
         output_bytes=len(text),
         output_lines=text.count(b"\n"),
         tail=text[-400:].decode("utf-8", "replace").strip(),
+        digest=hashlib.sha256(text).hexdigest()[:12],
     )
 
 
@@ -187,7 +225,10 @@ def policy_dir(folder: Path) -> Path:
     return target
 
 
-def commands(push: corpora.Push, policy: Path) -> tuple[Command, Command]:
+def commands(
+    push: corpora.Push, policy: Path, compare: Path | None = None
+) -> tuple[Command, list[Command]]:
+    """The floor, and the hook (this package's, then the one under `compare` if given)."""
     floor = Command(
         "floor (log -p -U0 --cc + parse tips)",
         _measure.floor("push", "--cc"),
@@ -195,58 +236,91 @@ def commands(push: corpora.Push, policy: Path) -> tuple[Command, Command]:
         env={"GIT_DIR": "."},
         stdin=push.stdin,
     )
-    hook = Command(
-        "agent-guard hook pre-receive",
-        _measure.agent_guard("hook", "pre-receive", "--policy", str(policy), *NO_BUDGET),
-        push.bare,
-        env={"GIT_DIR": ".", **_measure.agent_guard_env()},
-        stdin=push.stdin,
-        prepare=_measure.cache_clearer(push.bare),
-    )
-    return floor, hook
+    argv = _measure.agent_guard("hook", "pre-receive", "--policy", str(policy), *NO_BUDGET)
+    hooks = [
+        Command(
+            "agent-guard hook pre-receive",
+            argv,
+            push.bare,
+            env={"GIT_DIR": ".", **_measure.agent_guard_env()},
+            stdin=push.stdin,
+            prepare=_measure.cache_clearer(push.bare),
+        )
+    ]
+    if compare is not None:
+        python_path = os.pathsep.join(p for p in (str(compare), os.environ.get("PYTHONPATH")) if p)
+        hooks.append(
+            replace(
+                hooks[0],
+                name=f"agent-guard hook pre-receive ({compare.name})",
+                env={**hooks[0].env, "PYTHONPATH": python_path},
+            )
+        )
+    return floor, hooks
 
 
-def measure(push: corpora.Push, policy: Path, runs: int, label: str) -> list[Row]:
-    floor, hook = commands(push, policy)
-    samples: dict[str, list[Run]] = {floor.name: [], hook.name: []}
+def measure(
+    push: corpora.Push, policy: Path, runs: int, label: str, compare: Path | None = None
+) -> list[Row]:
+    """Each command `runs` times, interleaved (the order rotates run by run)."""
+    floor, hooks = commands(push, policy, compare)
+    everything = [floor, *hooks]
+    samples: dict[str, list[Run]] = {command.name: [] for command in everything}
     for index in range(runs):
-        order = (floor, hook) if index % 2 == 0 else (hook, floor)
-        for command in order:
+        shift = index % len(everything)
+        for command in everything[shift:] + everything[:shift]:
             if command.prepare is not None:
                 command.prepare()
-            samples[command.name].append(run_tree(command))
-    rows = [_row(label, floor.name, samples[floor.name])]
-    ours = _row(label, hook.name, samples[hook.name])
-    ours = ratio_row(ours, rows[0], limit=TIME_LIMIT)
-    hook_runs = samples[hook.name]
-    peak = max(r.tree_peak_kib for r in hook_runs)
-    out = max(r.output_bytes for r in hook_runs)
-    rows.append(replace(ours, peak_rss_kib=peak))
-    rows.append(
-        Row(
-            label,
-            "  hook peak memory (process tree)",
-            None,
-            runs=len(hook_runs),
-            peak_rss_kib=peak,
-            goal=f"<= {MEMORY_LIMIT_KIB // 1024} MiB",
-            ok=peak <= MEMORY_LIMIT_KIB,
-            note=f"largest single process {max(r.maxrss_kib for r in hook_runs) / 1024:.1f} MiB",
-        )
-    )
-    lines = max(r.output_lines for r in hook_runs)
-    rows.append(
-        Row(
-            label,
-            "  hook output to the pusher",
-            None,
-            runs=len(hook_runs),
-            goal="< 1 MiB",
-            ok=out < OUTPUT_LIMIT,
-            note=f"{out:,} bytes, {lines:,} lines; exit {hook_runs[-1].code}",
-        )
-    )
+            measured = run_tree(command)
+            samples[command.name].append(measured)
+            print(  # each run as soon as it ends: a long run's figures are not lost
+                f"scale:   {command.name}: {measured.seconds:.1f} s wall, "
+                f"{measured.cpu_seconds:.1f} s CPU, tree PSS {measured.tree_pss_kib / 1024:.1f} "
+                f"MiB, tree RSS {measured.tree_peak_kib / 1024:.1f} MiB, largest process "
+                f"{measured.maxrss_kib / 1024:.1f} MiB, {measured.output_bytes:,} bytes out "
+                f"(sha256 {measured.digest}), exit {measured.code}, load "
+                f"{os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+    base = _row(label, floor.name, samples[floor.name])
+    rows = [base]
+    for hook in hooks:
+        rows += _hook_rows(label, base, hook.name, samples[hook.name])
     return rows
+
+
+def _hook_rows(label: str, floor: Row, name: str, hook_runs: Sequence[Run]) -> list[Row]:
+    ours = ratio_row(_row(label, name, hook_runs), floor, limit=TIME_LIMIT)
+    pss = max(r.tree_pss_kib for r in hook_runs)
+    rss = max(r.tree_peak_kib for r in hook_runs)
+    out = max(r.output_bytes for r in hook_runs)
+    lines = max(r.output_lines for r in hook_runs)
+    memory = Row(
+        label,
+        "  hook peak memory (process tree PSS)",
+        None,
+        runs=len(hook_runs),
+        peak_rss_kib=pss,
+        goal=f"<= {MEMORY_LIMIT_KIB // 1024} MiB",
+        ok=pss <= MEMORY_LIMIT_KIB,
+        note=(
+            f"tree RSS summed {rss / 1024:.1f} MiB; largest single process "
+            f"{max(r.maxrss_kib for r in hook_runs) / 1024:.1f} MiB"
+        ),
+    )
+    output = Row(
+        label,
+        "  hook output to the pusher",
+        None,
+        runs=len(hook_runs),
+        goal="< 1 MiB",
+        ok=out < OUTPUT_LIMIT,
+        note=(
+            f"{out:,} bytes, {lines:,} lines; exit {hook_runs[-1].code}; sha256 "
+            + ",".join(sorted({r.digest for r in hook_runs}))
+        ),
+    )
+    return [replace(ours, peak_rss_kib=pss), memory, output]
 
 
 def _row(label: str, tool: str, runs: Sequence[Run]) -> Row:
@@ -254,32 +328,44 @@ def _row(label: str, tool: str, runs: Sequence[Run]) -> Row:
     if bad:
         return Row(label, tool, None, note=f"exit {bad[0].code}: {bad[0].tail[-120:]}")
     times = sorted(r.seconds for r in runs)
+    cpu = sorted(r.cpu_seconds for r in runs)
     return Row(
         label,
         tool,
         times[len(times) // 2],
         runs=len(runs),
-        peak_rss_kib=max(r.tree_peak_kib for r in runs),
-        note=f"tree peak; largest process {max(r.maxrss_kib for r in runs) / 1024:.1f} MiB",
+        peak_rss_kib=max(r.tree_pss_kib for r in runs),
+        note=(
+            f"CPU (user+sys, tree) {cpu[len(cpu) // 2]:.1f} s; tree PSS; largest process "
+            f"{max(r.maxrss_kib for r in runs) / 1024:.1f} MiB"
+        ),
     )
 
 
 def run(
-    mirror: Path, sizes: Sequence[int] = (1000, 10_000), runs: int = 1, work: Path | None = None
+    mirror: Path,
+    sizes: Sequence[int] = (1000, 10_000),
+    runs: int = 1,
+    work: Path | None = None,
+    compare: Path | None = None,
 ) -> list[Row]:
     folder = work or corpora.CORPORA / "scale"
     bare = server(mirror, folder)
     policy = policy_dir(folder)
     total = corpora.git(bare, "rev-list", "--count", "refs/bench/tip").strip()
     rows: list[Row] = []
-    for size in sizes:
-        push, count, merges = push_of(bare, size)
-        label = f"push {size:,} first-parent ({count:,} commits, {merges:,} merges)"
-        print(f"scale: {label}: {push.old[:12]}..{push.new[:12]} of {total} commits", flush=True)
-        measured = measure(push, policy, runs, label)
-        print(render(measured), flush=True)  # each size as soon as it is measured
-        rows += measured
-    corpora.git(bare, "update-ref", default_branch(bare), "refs/bench/tip")
+    try:
+        for size in sizes:
+            push, count, merges = push_of(bare, size)
+            label = f"push {size:,} first-parent ({count:,} commits, {merges:,} merges)"
+            print(f"scale: {label}: {push.old[:12]}..{push.new[:12]} of {total} commits")
+            print(f"scale: load average {os.getloadavg()[0]:.2f} before", flush=True)
+            measured = measure(push, policy, runs, label, compare)
+            print(f"scale: load average {os.getloadavg()[0]:.2f} after", flush=True)
+            print(render(measured), flush=True)  # each size as soon as it is measured
+            rows += measured
+    finally:
+        corpora.git(bare, "update-ref", default_branch(bare), "refs/bench/tip")
     return rows
 
 
@@ -291,8 +377,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--work", type=Path, help="where the server copy lives (default benchmarks/.work/...)"
     )
+    parser.add_argument(
+        "--compare", type=Path, help="also run the hook from this copy of the package"
+    )
     args = parser.parse_args(argv)
-    sys.stdout.write(render(run(args.mirror, args.sizes, args.runs, args.work)) + "\n")
+    rows = run(args.mirror, args.sizes, args.runs, args.work, args.compare)
+    sys.stdout.write(render(rows) + "\n")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ by walking each hunk (robust to context lines, should a config add any).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
@@ -189,14 +190,17 @@ class _Raw:
             raise GitError(f"unexpected diff status {self.status!r}")
         zero = set(self.old_oid) == {"0"}
         new_zero = set(self.new_oid) == {"0"}
+        # Interned: a push of 50,000 commits holds their changed files until it is judged,
+        # and the same paths, modes and blob ids (one commit's new blob is a later one's
+        # old blob) recur across them; one string each, not one per commit.
         return ChangedFile(
-            path=fsdecode(self.dst),
+            path=sys.intern(fsdecode(self.dst)),
             status=status,
             old_path=fsdecode(self.src) if status in (Status.RENAMED, Status.COPIED) else None,
-            old_mode=None if self.old_mode == "000000" else self.old_mode,
-            new_mode=None if self.new_mode == "000000" else self.new_mode,
-            old_oid=None if zero else self.old_oid,
-            new_oid=None if new_zero or status is Status.DELETED else self.new_oid,
+            old_mode=None if self.old_mode == "000000" else sys.intern(self.old_mode),
+            new_mode=None if self.new_mode == "000000" else sys.intern(self.new_mode),
+            old_oid=None if zero else sys.intern(self.old_oid),
+            new_oid=None if new_zero or status is Status.DELETED else sys.intern(self.new_oid),
             binary=self.binary,
             added_lines=frozenset(self.added) if status is not Status.DELETED else frozenset(),
         )

@@ -123,17 +123,26 @@ def run(
             code_findings += result.findings
             if result.imports is not None:
                 imports[file.path] = result.imports
+        numbered = [file for file in changes.files if file.new_oid not in cache.lone_cr]
+        judge_new = not options.all_lines and changes.kind != WHOLE_FILES
+        previous = None
+        if judge_new and Unit.IMPORTS in groups:
+            # The old blobs of the files the walk flagged are walked by the workers while
+            # this process builds the import graph (one core each); `_new_only` then finds
+            # them in the run cache. The same walk, only sooner: the verdicts do not change.
+            walked = _line_filter(code_findings, numbered, options.all_lines)
+            previous = _walk_previous(walked, changes, policy, objects, options, cache, workers)
+        if Unit.IMPORTS in groups:
+            from agent_guard.checks.architecture import run_imports
+
+            code_findings += run_imports(groups[Unit.IMPORTS], imports, context)
+        if previous is not None:
+            previous()
+        kept = _line_filter(code_findings, numbered, options.all_lines)
+        if judge_new:
+            kept = _new_only(kept, changes, policy, objects, options, cache, workers)
     finally:
         workers.close()
-
-    if Unit.IMPORTS in groups:
-        from agent_guard.checks.architecture import run_imports
-
-        code_findings += run_imports(groups[Unit.IMPORTS], imports, context)
-    numbered = [file for file in changes.files if file.new_oid not in cache.lone_cr]
-    kept = _line_filter(code_findings, numbered, options.all_lines)
-    if not options.all_lines and changes.kind != WHOLE_FILES:
-        kept = _new_only(kept, changes, policy, objects, options, cache)
     findings += kept
     for change in changes.commits:
         found = run_checks(groups.get(Unit.MESSAGE, ()), MessageUnit(change.commit), context)
@@ -210,6 +219,26 @@ def _line_filter(
 _EDITED = (Status.MODIFIED, Status.RENAMED, Status.COPIED, Status.TYPE_CHANGED)
 
 
+def _walk_previous(
+    findings: list[Finding],
+    changes: ChangeSet,
+    policy: Policy,
+    objects: ObjectReader,
+    options: EngineOptions,
+    cache: RunCache,
+    workers: Workers,
+) -> Callable[[], object] | None:
+    """Start walking the previous versions `_new_only` will ask for (results land in the
+    run cache when the returned call is made); None when there are none."""
+    flagged = {f.path for f in findings if f.fingerprint is not None and not f.file_level}
+    previous = _previous(changes, lambda file: file.path in flagged)
+    if not previous:
+        return None
+    from agent_guard.engine import python_unit
+
+    return python_unit.start(previous, policy, objects, options, cache, workers)
+
+
 def _new_only(
     findings: list[Finding],
     changes: ChangeSet,
@@ -217,6 +246,7 @@ def _new_only(
     objects: ObjectReader,
     options: EngineOptions,
     cache: RunCache,
+    workers: Workers,
 ) -> list[Finding]:
     """Keep the walk's findings that the change creates, not those it only touches or moves.
 
@@ -240,7 +270,7 @@ def _new_only(
 
     previous = _previous(changes, lambda file: file.path in by_path)
     dropped: set[int] = set()
-    for file, result in _walk(previous, policy, objects, options, cache):
+    for file, result in _walk(previous, policy, objects, options, cache, workers):
         old = [f.fingerprint for f in result.findings if f.fingerprint is not None]
         # Counted over the whole new file: two `print(x)` where the old file had one leave
         # one new, the later one (which is what the line filter kept, if it was added).
@@ -256,7 +286,7 @@ def _new_only(
         dropped.update(id(f) for f in by_path[file.path] if (f.check, f.line, f.column) not in new)
     remaining = [f for found in by_path.values() for f in found if id(f) not in dropped]
     if remaining:
-        dropped.update(_moved(remaining, changes, policy, objects, options, cache))
+        dropped.update(_moved(remaining, changes, policy, objects, options, cache, workers))
     if dropped:
         log.info("%d finding(s) the change only touched or moved: not new", len(dropped))
     return [finding for finding in findings if id(finding) not in dropped]
@@ -269,6 +299,7 @@ def _moved(
     objects: ObjectReader,
     options: EngineOptions,
     cache: RunCache,
+    workers: Workers,
 ) -> set[int]:
     """The ids of the `remaining` findings that the change carried from another place: each
     of their parts went away from a file the change edits or deletes (`checks.fingerprint.
@@ -277,7 +308,8 @@ def _moved(
     from agent_guard.checks.fingerprint import moved_keys, not_moved
 
     gone: list[Finding] = []
-    for file, result in _walk(_previous(changes, lambda _: True), policy, objects, options, cache):
+    everything = _previous(changes, lambda _: True)
+    for file, result in _walk(everything, policy, objects, options, cache, workers):
         new_oid = _new_oid(changes, file.path)
         now = cache.python.get((new_oid, file.path)) if new_oid else None
         still = Counter(key for f in (now.findings if now else ()) for key in moved_keys(f))
@@ -311,16 +343,15 @@ def _walk(
     objects: ObjectReader,
     options: EngineOptions,
     cache: RunCache,
+    workers: Workers,
 ) -> list[tuple[ChangedFile, Any]]:
+    """The walk of `files` on the run's worker pool (blobs the run walked already come from
+    the run cache)."""
     if not files:
         return []
     from agent_guard.engine import python_unit
 
-    workers = Workers(policy, objects)
-    try:
-        return list(python_unit.start(files, policy, objects, options, cache, workers)())
-    finally:
-        workers.close()
+    return list(python_unit.start(files, policy, objects, options, cache, workers)())
 
 
 def _new_oid(changes: ChangeSet, path: str) -> str:
