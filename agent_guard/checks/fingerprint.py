@@ -37,6 +37,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from agent_guard.model import Finding
 
@@ -191,6 +192,8 @@ def _normalised(node: ast.AST) -> str:
 # are, against those that went away from the change's other files: a finding is moved when
 # every part of it disappeared from some other file of the same change.
 
+T = TypeVar("T")
+
 _DEFINITION = re.compile(r"^\s*(?:async\s+)?(def|class)\s+(\w+)")
 
 
@@ -207,6 +210,47 @@ def moved_keys(finding: Finding, renames: Mapping[str, str] | None = None) -> li
     parts = dict(finding.extra).get(PARTS)
     shapes = parts.splitlines() if parts else [finding.message]
     return [f"{finding.check}\0{code}\0{_NUMBERS.sub('#', shape)}" for shape in shapes]
+
+
+def move_sources(
+    remaining: Sequence[Finding], candidates: Iterable[tuple[T, bytes | None, bytes | None]]
+) -> list[T]:
+    """The candidates (each with its old and new text) that one of `remaining` can have
+    moved from: code moved away from a file is deleted from it, so its old text has a line
+    the new text lacks, the finding's own line or, for a definition (which a move may also
+    rename), a definition line. A file whose findings went away by an addition (a log call
+    added to a handler) was fixed, not moved from. Unreadable text keeps the candidate.
+
+    This spares walking the old version of every edited file: most lose no such line.
+    """
+    codes: set[str] = set()
+    definitions = False
+    for finding in remaining:
+        first = (finding.source or "").split("\n", 1)[0]
+        if not first.strip():
+            return [candidate for candidate, _, _ in candidates]  # nothing to tell them by
+        if _DEFINITION.match(first):
+            definitions = True
+        else:
+            codes.add(_code_line(first))
+    kept: list[T] = []
+    for candidate, old, new in candidates:
+        if old is None or new is None:
+            kept.append(candidate)
+            continue
+        # A line deleted is a line of the old text the new one has fewer of: counted as raw
+        # bytes (in C), and only those few are decoded and normalised.
+        lost = Counter(old.splitlines()) - Counter(new.splitlines())
+        for raw in lost:
+            line = raw.decode("utf-8", "replace")
+            if (definitions and _DEFINITION.match(line)) or _code_line(line) in codes:
+                kept.append(candidate)
+                break
+    return kept
+
+
+def _code_line(line: str) -> str:
+    return _SPACES.sub("", line.split("#", 1)[0])
 
 
 def not_moved(new: Sequence[Finding], gone: Sequence[Finding]) -> list[Finding]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -305,12 +305,23 @@ def _moved(
     of their parts went away from a file the change edits or deletes (`checks.fingerprint.
     not_moved`). What went away from a file is what its old version had and its new one
     has not, compared on what the findings say (`moved_keys`), not where."""
-    from agent_guard.checks.fingerprint import moved_keys, not_moved
+    from agent_guard.checks.fingerprint import move_sources, moved_keys, not_moved
 
     gone: list[Finding] = []
+    new_oids = {file.path: file.new_oid for file in changes.files}
     everything = _previous(changes, lambda _: True)
-    for file, result in _walk(everything, policy, objects, options, cache, workers):
-        new_oid = _new_oid(changes, file.path)
+    wanted = [oid for file in everything for oid in (file.new_oid, new_oids[file.path]) if oid]
+    blobs = objects.read_blobs(wanted)  # in order: each file's old text, then its new one
+
+    def with_texts() -> Iterator[tuple[ChangedFile, bytes | None, bytes | None]]:
+        for file in everything:
+            old = next(blobs)[1] if file.new_oid else None
+            new = next(blobs)[1] if new_oids[file.path] else b""  # deleted: every line lost
+            yield file, old, new
+
+    sources = move_sources(remaining, with_texts())
+    for file, result in _walk(sources, policy, objects, options, cache, workers):
+        new_oid = new_oids.get(file.path)
         now = cache.python.get((new_oid, file.path)) if new_oid else None
         still = Counter(key for f in (now.findings if now else ()) for key in moved_keys(f))
         for finding in result.findings:

@@ -109,3 +109,26 @@ def test_each_gap_of_a_signature_is_judged_on_its_own() -> None:
 def test_a_finding_with_parts_has_one_key_per_part() -> None:
     found, lines, tree = findings("def f(a, b):\n    return a\n")
     assert len(fingerprint(found[0], lines, tree).split()) == 3  # `a`, `b`, the return type
+
+
+def test_move_sources_keeps_only_files_that_lost_the_line_or_a_definition() -> None:
+    from agent_guard.checks.fingerprint import move_sources
+
+    def finding(check: str, code: str, source: str) -> Finding:
+        return Finding(check, code, Severity.ERROR, "app/a.py", 1, 1, "msg", "fix", source=source)
+
+    printed = finding("print-call", "AG101", "print( rows )")
+    defined = finding("missing-annotation", "AG106", "def show(rows):")
+    old = b"def show(rows):\n    print(rows)\n"
+    candidates = [
+        ("lost the line", old, b"def show(rows):\n    pass\n"),
+        ("only gained lines", old, old + b"x = 1\n"),
+        ("deleted", old, b""),
+        ("unreadable", None, b""),
+    ]
+    assert move_sources([printed], candidates) == ["lost the line", "deleted", "unreadable"]
+    renamed = [
+        ("renamed a definition", old, b"def display(rows):\n    print(rows)\n"),
+        *candidates[1:2],
+    ]
+    assert move_sources([defined], renamed) == ["renamed a definition"]

@@ -236,3 +236,39 @@ def test_a_definition_added_next_to_the_old_ones_is_new(repo: GitRepo) -> None:
         "    def events(", "    def group_recipes(self):\n        return 2\n\n    def events("
     )
     assert _change(repo, added) == [("missing-annotation", 8)]
+
+
+# Only a file that lost the code can be where it moved from: a finding that went away from
+# another file by an addition (the handler there now logs) was fixed, not moved.
+
+HANDLER = """\
+def load(path: str) -> str:
+    try:
+        return open(path).read()
+    except Exception:
+        return ""
+"""
+
+
+def test_a_finding_fixed_elsewhere_by_an_addition_is_not_taken_for_a_move(repo: GitRepo) -> None:
+    repo.write(
+        "app/files.py", "import logging\n\nlog = logging.getLogger(__name__)\n\n\n" + HANDLER
+    )
+    repo.commit("legacy")
+    fixed = HANDLER.replace(
+        '        return ""', '        log.warning("cannot read %s", path)\n        return ""'
+    )
+    repo.write("app/files.py", "import logging\n\nlog = logging.getLogger(__name__)\n\n\n" + fixed)
+    repo.write("app/cache.py", HANDLER)
+    repo.add()
+    found = [(f.check, f.path) for f in judge(repo, policy=POLICY).findings]
+    assert found == [("broad-except", "app/cache.py")]
+
+
+def test_the_same_handler_moved_to_another_module_is_quiet(repo: GitRepo) -> None:
+    repo.write("app/files.py", "import os\n\n\n" + HANDLER)
+    repo.commit("legacy")
+    repo.write("app/files.py", "import os\n")
+    repo.write("app/cache.py", HANDLER)
+    repo.add()
+    assert judge(repo, policy=POLICY).findings == ()
