@@ -288,32 +288,90 @@ def _renames(new: Sequence[Finding], gone: Sequence[Finding]) -> dict[str, str]:
     return {old: new for (old, new), names in seen.items() if len(names) >= 2}
 
 
-def renamed_in_place(old: Sequence[Finding], new: Sequence[Finding]) -> list[Finding]:
-    """The findings of `new` (one file, in line order) on a definition that replaced one of
-    `old` (the file's old version) in place, under another name, with no part the old one
-    did not have: `def recipes_repo(self):` become `def group_recipes(self):` between the
-    same neighbours keeps its old missing return type, a route renamed keeps its reasons.
+def renamed_in_place(
+    old: Sequence[Finding], new: Sequence[Finding], old_text: bytes, new_text: bytes
+) -> list[Finding]:
+    """The findings of `new` (one file) on a definition that replaced one of the file's old
+    version in place, under another name, with no part the old one did not have:
+    `def recipes_repo(self):` become `def group_recipes(self):` between the same neighbours
+    keeps its old missing return type, a route renamed keeps its reasons.
 
-    The definitions are aligned by name, as a diff aligns lines: where the old version has
-    k definitions with findings and the new one k others between the same neighbours, they
-    are paired in order."""
-
-    def named(findings: Sequence[Finding]) -> list[tuple[Finding, str]]:
-        return [(f, f"{f.check} {m.group(2)}") for f in findings
-                if (m := _DEFINITION.match(f.source or ""))]  # fmt: skip
-
-    before, after = named(old), named(new)
-    matcher = difflib.SequenceMatcher(
-        None, [key for _, key in before], [key for _, key in after], autojunk=False
-    )
-    kept: list[Finding] = []
+    Every definition of both texts is aligned by name, as a diff aligns lines; where k old
+    names give way to k new ones between the same neighbours (names the other version does
+    not have), they are paired in order. Aligning only the definitions that have findings
+    would pair a brand-new function with an old one the same commit fixed.
+    """
+    renamed: dict[str, str] = {}  # new name -> the old name it replaced
+    before, after = _definition_names(old_text), _definition_names(new_text)
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "replace" or i2 - i1 != j2 - j1:
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            for was, now in zip(before[i1:i2], after[j1:j2], strict=True):
+                if was not in after and now not in before:
+                    renamed[now] = was
+    if not renamed:
+        return []
+    old_by_name: dict[tuple[str, str], list[Finding]] = {}
+    for finding in old:
+        if match := _DEFINITION.match(finding.source or ""):
+            old_by_name.setdefault((finding.check, match.group(2)), []).append(finding)
+    kept: list[Finding] = []
+    for finding in new:
+        match = _DEFINITION.match(finding.source or "")
+        was_name = renamed.get(match.group(2)) if match else None
+        if was_name is None:
             continue
-        for (was, _), (now, _) in zip(before[i1:i2], after[j1:j2], strict=True):
-            if now.check == was.check and not Counter(_shapes(now)) - Counter(_shapes(was)):
-                kept.append(now)
+        shapes = Counter(_shapes(finding))
+        if any(
+            not shapes - Counter(_shapes(was))
+            for was in old_by_name.get((finding.check, was_name), ())
+        ):
+            kept.append(finding)
     return kept
+
+
+def qualified_definitions(text: bytes) -> dict[int, str]:
+    """Each definition line of `text` (1-based) and the qualified name it defines
+    (`Routes.invite`), read from the indentation: enough to tell whether a function is still
+    in a file, without parsing it."""
+    found: dict[int, str] = {}
+    stack: list[tuple[int, str]] = []  # (indent, name) of the open definitions
+    for number, line in enumerate(text.decode("utf-8", "replace").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip())
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        if match := _DEFINITION.match(line):
+            stack.append((indent, match.group(2)))
+            found[number] = ".".join(name for _, name in stack)
+    return found
+
+
+def enclosing_definition(definitions: Mapping[int, str], text: bytes, line: int) -> str | None:
+    """The qualified name of the definition that holds `line` of `text` (`definitions` is
+    `qualified_definitions(text)`), or None at module level."""
+    lines = text.decode("utf-8", "replace").splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    if line in definitions:
+        return definitions[line]
+    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    for number in range(line - 1, 0, -1):
+        if number in definitions:
+            above = lines[number - 1]
+            if len(above) - len(above.lstrip()) < indent:
+                return definitions[number]
+    return None
+
+
+def _definition_names(text: bytes) -> list[str]:
+    """The names of the definitions (`def`, `class`) of `text`, in order."""
+    return [
+        match.group(2)
+        for line in text.decode("utf-8", "replace").splitlines()
+        if (match := _DEFINITION.match(line))
+    ]
 
 
 def _shapes(finding: Finding) -> list[str]:

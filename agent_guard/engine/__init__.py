@@ -281,8 +281,9 @@ def _new_only(
         new = {(f.check, f.line, f.column) for f in select_new(
             [(f, f.fingerprint or "") for f in ordered], old
         )}  # fmt: skip
-        before = sorted(result.findings, key=lambda f: (f.line, f.column))
-        new -= {(f.check, f.line, f.column) for f in renamed_in_place(before, ordered)}
+        texts = [_text_of(objects, oid) for oid in (file.new_oid, _new_oid(changes, file.path))]
+        renamed = renamed_in_place(result.findings, ordered, *texts)
+        new -= {(f.check, f.line, f.column) for f in renamed}
         dropped.update(id(f) for f in by_path[file.path] if (f.check, f.line, f.column) not in new)
     remaining = [f for found in by_path.values() for f in found if id(f) not in dropped]
     if remaining:
@@ -305,7 +306,13 @@ def _moved(
     of their parts went away from a file the change edits or deletes (`checks.fingerprint.
     not_moved`). What went away from a file is what its old version had and its new one
     has not, compared on what the findings say (`moved_keys`), not where."""
-    from agent_guard.checks.fingerprint import move_sources, moved_keys, not_moved
+    from agent_guard.checks.fingerprint import (
+        enclosing_definition,
+        move_sources,
+        moved_keys,
+        not_moved,
+        qualified_definitions,
+    )
 
     gone: list[Finding] = []
     new_oids = {file.path: file.new_oid for file in changes.files}
@@ -324,10 +331,16 @@ def _moved(
         new_oid = new_oids.get(file.path)
         now = cache.python.get((new_oid, file.path)) if new_oid else None
         still = Counter(key for f in (now.findings if now else ()) for key in moved_keys(f))
+        # Moved away means its definition left the file; one still there was fixed in place.
+        old_text = _text_of(objects, file.new_oid)
+        was_defined = qualified_definitions(old_text)
+        defined_now = set(qualified_definitions(_text_of(objects, new_oid)).values())
         for finding in result.findings:
             keys = moved_keys(finding)
             if any(still[key] <= 0 for key in keys):
-                gone.append(finding)
+                owner = enclosing_definition(was_defined, old_text, finding.line)
+                if owner is None or owner not in defined_now:
+                    gone.append(finding)
             still.subtract(keys)
     if not gone:
         return set()
@@ -363,6 +376,17 @@ def _walk(
     from agent_guard.engine import python_unit
 
     return list(python_unit.start(files, policy, objects, options, cache, workers)())
+
+
+def _text_of(objects: ObjectReader, oid: str | None) -> bytes:
+    """A blob's content for a text comparison; empty when there is none or it is too large
+    (nothing then pairs with it)."""
+    if not oid:
+        return b""
+    try:
+        return objects.read_blob(oid)
+    except BlobTooLarge:
+        return b""
 
 
 def _new_oid(changes: ChangeSet, path: str) -> str:

@@ -52,7 +52,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FOLDER = "results-v2"  # bump when the shape of a stored value changes
+# Bump when the shape or the meaning of a stored value changes (v3: per-part fingerprints).
+FOLDER = "results-v3"
 CHANGES_FOLDER = "changes-v1"  # per-commit changes (see `ResultStore.get_changes`)
 MAGIC = b"agent-guard-results 1\n"
 MAX_PACKS = 16  # beyond this, the small packs are merged into one

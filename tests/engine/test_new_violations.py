@@ -272,3 +272,81 @@ def test_the_same_handler_moved_to_another_module_is_quiet(repo: GitRepo) -> Non
     repo.write("app/cache.py", HANDLER)
     repo.add()
     assert judge(repo, policy=POLICY).findings == ()
+
+
+# A fix and a new violation in the same commit: the fix must not lend its place to the new
+# code (a rename pairs definitions only where the other version has neither name), and a
+# finding fixed in place is not one that moved.
+
+
+def test_fixing_one_function_and_adding_another_reports_the_new_one(repo: GitRepo) -> None:
+    _base(repo, "def parse(data):\n    return data\n")
+    fixed = (
+        "def parse(data: str) -> str:\n    return data\n\n\nX = 1\n\n\ndef fresh():\n    return 2\n"
+    )
+    assert _change(repo, fixed) == [("missing-annotation", 8)]
+
+
+def test_replacing_a_function_with_an_unrelated_one_reports_its_gaps(repo: GitRepo) -> None:
+    _base(repo, "def parse(data):\n    return data\n\n\nY = 2\n")
+    assert _change(repo, "Y = 2\n\n\ndef unrelated(n):\n    return n\n") == [
+        ("missing-annotation", 4)
+    ]
+
+
+ONE_ROUTE = """\
+from fastapi import APIRouter
+
+from app import store
+
+router = APIRouter()
+
+
+@router.post("/a")
+def a(body: dict) -> dict:
+{body}    return {{}}
+"""
+
+
+def test_a_route_fixed_and_a_new_route_with_a_loop_reports_the_new_one(repo: GitRepo) -> None:
+    loop = "    for key in body:\n        store.touch(key)\n"
+    _base(repo, ONE_ROUTE.format(body=loop))
+    added = ONE_ROUTE.format(body="    store.touch_all(body)\n") + (
+        '\n\n@router.post("/b")\ndef b(body: dict) -> dict:\n'
+        "    for key in body:\n        store.delete(key)\n    return {}\n"
+    )
+    assert [check for check, _ in _change(repo, added)] == ["logic-in-route"]
+
+
+HANDLER_IN = """\
+def {name}(p: str) -> str:
+    try:
+        return p.upper()
+    except {kind}:
+        return ""
+"""
+
+
+def test_a_handler_narrowed_in_one_file_does_not_excuse_a_new_one(repo: GitRepo) -> None:
+    repo.write("app/a.py", HANDLER_IN.format(name="load", kind="Exception"))
+    repo.commit("legacy")
+    repo.write("app/a.py", HANDLER_IN.format(name="load", kind="ValueError"))
+    repo.write("app/b.py", HANDLER_IN.format(name="other", kind="Exception"))
+    repo.add()
+    assert [(f.check, f.path) for f in judge(repo, policy=POLICY).findings] == [
+        ("broad-except", "app/b.py")
+    ]
+
+
+def test_an_init_annotated_in_one_class_does_not_excuse_a_new_one(repo: GitRepo) -> None:
+    repo.write("app/a.py", "class A:\n    def __init__(self, client):\n        self.c = client\n")
+    repo.commit("legacy")
+    annotated = (
+        "class A:\n    def __init__(self, client: object) -> None:\n        self.c = client\n"
+    )
+    repo.write("app/a.py", annotated)
+    repo.write("app/b.py", "class B:\n    def __init__(self, client):\n        self.c = client\n")
+    repo.add()
+    assert [(f.check, f.path) for f in judge(repo, policy=POLICY).findings] == [
+        ("missing-annotation", "app/b.py")
+    ]
