@@ -3,10 +3,11 @@ into a bare repository with the hook installed, and the legitimate path next to 
 
 from __future__ import annotations
 
-import resource
+import os
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from tests.conftest import RELAXED_BUDGET, GitRepo
 from tests.hooks.conftest import (
@@ -392,29 +393,36 @@ def test_the_first_push_of_an_existing_history_with_a_server_policy(
 # -- refs at scale -----------------------------------------------------------------------
 
 
-def test_20000_tags_at_an_existing_commit_cost_well_under_a_second(
-    server_and_clone: Servers,
-) -> None:
-    server, _ = server_and_clone
-    tip = head(server)
+def _git_processes_for_tags(server: GitRepo, tip: str, count: int, trace: Path) -> int:
+    """How many git processes the hook starts for `count` new tags at an existing commit
+    (git's own trace2 log has one `start` event per process)."""
     zero = "0" * 40
-    stdin = "".join(f"{zero} {tip} refs/tags/t{n}\n" for n in range(20000))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    trace.unlink(missing_ok=True)
     result = subprocess.run(
         [sys.executable, "-m", "agent_guard", "hook", "pre-receive", *RELAXED_BUDGET],
         cwd=server.path,
-        input=stdin,
+        input="".join(f"{zero} {tip} refs/tags/t{n}\n" for n in range(count)),
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "GIT_TRACE2_EVENT": str(trace)},
     )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert result.returncode == 0, result
     assert "passed: no findings" in result.stdout
-    # CPU time of the hook and its git processes (robust to a busy machine), the
-    # interpreter's start included (~0.1 s): measured 0.4 s.
-    spent = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    assert spent < 1.0, spent
+    return sum('"event":"start"' in line for line in trace.read_text().splitlines())
+
+
+def test_20000_tags_at_an_existing_commit_cost_a_constant_number_of_git_processes(
+    server_and_clone: Servers, tmp_path: Path
+) -> None:
+    # What made 3,000 tags overrun the budget was a git process per ref. The cost is now a
+    # fixed number of processes, whatever the number of refs; the time itself is measured
+    # by the benchmarks, not asserted here (a busy machine would make it flaky).
+    server, _ = server_and_clone
+    tip = head(server)
+    few = _git_processes_for_tags(server, tip, 20, tmp_path / "few.trace")
+    many = _git_processes_for_tags(server, tip, 20000, tmp_path / "many.trace")
+    assert 0 < many == few <= 10, (few, many)
 
 
 def test_the_over_budget_message_says_what_was_slow(server_and_clone: Servers) -> None:
