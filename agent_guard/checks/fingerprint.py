@@ -302,7 +302,7 @@ def renamed_in_place(
     would pair a brand-new function with an old one the same commit fixed.
     """
     renamed: dict[str, str] = {}  # new name -> the old name it replaced
-    before, after = _definition_names(old_text), _definition_names(new_text)
+    before, after = Definitions(old_text).names, Definitions(new_text).names
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "replace" and i2 - i1 == j2 - j1:
@@ -330,48 +330,46 @@ def renamed_in_place(
     return kept
 
 
-def qualified_definitions(text: bytes) -> dict[int, str]:
-    """Each definition line of `text` (1-based) and the qualified name it defines
-    (`Routes.invite`), read from the indentation: enough to tell whether a function is still
-    in a file, without parsing it."""
-    found: dict[int, str] = {}
-    stack: list[tuple[int, str]] = []  # (indent, name) of the open definitions
-    for number, line in enumerate(text.decode("utf-8", "replace").splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        indent = len(line) - len(line.lstrip())
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        if match := _DEFINITION.match(line):
-            stack.append((indent, match.group(2)))
-            found[number] = ".".join(name for _, name in stack)
-    return found
+# A definition line, found over a whole text at once (in C: a push reads hundreds of files).
+_DEFINITION_LINE = re.compile(rb"^([ \t]*)(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.MULTILINE)
 
 
-def enclosing_definition(definitions: Mapping[int, str], text: bytes, line: int) -> str | None:
-    """The qualified name of the definition that holds `line` of `text` (`definitions` is
-    `qualified_definitions(text)`), or None at module level."""
-    lines = text.decode("utf-8", "replace").splitlines()
-    if not 0 < line <= len(lines):
+class Definitions:
+    """The definitions (`def`, `class`) of a text, read from its lines and indentation, not
+    parsed: enough to align two versions by name and to tell whether a function is still
+    in a file. `names` in order; `qualified` by 1-based line (`Routes.invite`)."""
+
+    def __init__(self, text: bytes) -> None:
+        self._text = text
+        self.names: list[str] = []
+        self.qualified: dict[int, str] = {}
+        self._indents: dict[int, int] = {}
+        stack: list[tuple[int, str]] = []  # (indent, name) of the open definitions
+        line, counted = 1, 0
+        for match in _DEFINITION_LINE.finditer(text):
+            line += text.count(b"\n", counted, match.start())
+            counted = match.start()
+            indent, name = len(match.group(1)), match.group(2).decode("ascii", "replace")
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+            stack.append((indent, name))
+            self.names.append(name)
+            self.qualified[line] = ".".join(part for _, part in stack)
+            self._indents[line] = indent
+
+    def enclosing(self, line: int) -> str | None:
+        """The qualified name of the definition that holds `line`, or None at module level."""
+        if line in self.qualified:
+            return self.qualified[line]
+        lines = self._text.split(b"\n", line)  # only up to the line asked for
+        if not 0 < line <= len(lines):
+            return None
+        text = lines[line - 1]
+        indent = len(text) - len(text.lstrip())
+        for number in sorted((n for n in self.qualified if n < line), reverse=True):
+            if self._indents[number] < indent:
+                return self.qualified[number]
         return None
-    if line in definitions:
-        return definitions[line]
-    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
-    for number in range(line - 1, 0, -1):
-        if number in definitions:
-            above = lines[number - 1]
-            if len(above) - len(above.lstrip()) < indent:
-                return definitions[number]
-    return None
-
-
-def _definition_names(text: bytes) -> list[str]:
-    """The names of the definitions (`def`, `class`) of `text`, in order."""
-    return [
-        match.group(2)
-        for line in text.decode("utf-8", "replace").splitlines()
-        if (match := _DEFINITION.match(line))
-    ]
 
 
 def _shapes(finding: Finding) -> list[str]:

@@ -307,11 +307,10 @@ def _moved(
     not_moved`). What went away from a file is what its old version had and its new one
     has not, compared on what the findings say (`moved_keys`), not where."""
     from agent_guard.checks.fingerprint import (
-        enclosing_definition,
+        Definitions,
         move_sources,
         moved_keys,
         not_moved,
-        qualified_definitions,
     )
 
     gone: list[Finding] = []
@@ -332,13 +331,12 @@ def _moved(
         now = cache.python.get((new_oid, file.path)) if new_oid else None
         still = Counter(key for f in (now.findings if now else ()) for key in moved_keys(f))
         # Moved away means its definition left the file; one still there was fixed in place.
-        old_text = _text_of(objects, file.new_oid)
-        was_defined = qualified_definitions(old_text)
-        defined_now = set(qualified_definitions(_text_of(objects, new_oid)).values())
+        was_defined = Definitions(_text_of(objects, file.new_oid))
+        defined_now = set(Definitions(_text_of(objects, new_oid)).qualified.values())
         for finding in result.findings:
             keys = moved_keys(finding)
             if any(still[key] <= 0 for key in keys):
-                owner = enclosing_definition(was_defined, old_text, finding.line)
+                owner = was_defined.enclosing(finding.line)
                 if owner is None or owner not in defined_now:
                     gone.append(finding)
             still.subtract(keys)
