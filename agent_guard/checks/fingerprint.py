@@ -214,8 +214,9 @@ def moved_keys(finding: Finding, renames: Mapping[str, str] | None = None) -> li
 
 def move_sources(
     remaining: Sequence[Finding], candidates: Iterable[tuple[T, bytes | None, bytes | None]]
-) -> list[T]:
-    """The candidates (each with its old and new text) that one of `remaining` can have
+) -> list[tuple[T, bytes | None, bytes | None]]:
+    """The candidates (each with its old and new text, kept for the caller, which reads
+    them next: no blob is read twice) that one of `remaining` can have
     moved from: code moved away from a file is deleted from it, so its old text has a line
     the new text lacks, the finding's own line or, for a definition (which a move may also
     rename), a definition line. A file whose findings went away by an addition (a log call
@@ -228,15 +229,15 @@ def move_sources(
     for finding in remaining:
         first = (finding.source or "").split("\n", 1)[0]
         if not first.strip():
-            return [candidate for candidate, _, _ in candidates]  # nothing to tell them by
+            return list(candidates)  # nothing to tell them by
         if _DEFINITION.match(first):
             definitions = True
         else:
             codes.add(_code_line(first))
-    kept: list[T] = []
+    kept: list[tuple[T, bytes | None, bytes | None]] = []
     for candidate, old, new in candidates:
         if old is None or new is None:
-            kept.append(candidate)
+            kept.append((candidate, old, new))
             continue
         # A line deleted is a line of the old text the new one has fewer of: counted as raw
         # bytes (in C), and only those few are decoded and normalised.
@@ -244,7 +245,7 @@ def move_sources(
         for raw in lost:
             line = raw.decode("utf-8", "replace")
             if (definitions and _DEFINITION.match(line)) or _code_line(line) in codes:
-                kept.append(candidate)
+                kept.append((candidate, old, new))
                 break
     return kept
 

@@ -326,13 +326,16 @@ def _moved(
             yield file, old, new
 
     sources = move_sources(remaining, with_texts())
-    for file, result in _walk(sources, policy, objects, options, cache, workers):
+    texts = {file.path: (old or b"", new or b"") for file, old, new in sources}
+    walked = _walk([file for file, _, _ in sources], policy, objects, options, cache, workers)
+    for file, result in walked:
         new_oid = new_oids.get(file.path)
         now = cache.python.get((new_oid, file.path)) if new_oid else None
         still = Counter(key for f in (now.findings if now else ()) for key in moved_keys(f))
         # Moved away means its definition left the file; one still there was fixed in place.
-        was_defined = Definitions(_text_of(objects, file.new_oid))
-        defined_now = set(Definitions(_text_of(objects, new_oid)).qualified.values())
+        old_text, new_text = texts[file.path]
+        was_defined = Definitions(old_text)
+        defined_now = set(Definitions(new_text).qualified.values())
         for finding in result.findings:
             keys = moved_keys(finding)
             if any(still[key] <= 0 for key in keys):
