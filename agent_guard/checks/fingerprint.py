@@ -36,7 +36,7 @@ import difflib
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from agent_guard.model import Finding
@@ -273,42 +273,68 @@ def not_moved(new: Sequence[Finding], gone: Sequence[Finding]) -> list[Finding]:
 def _renames(new: Sequence[Finding], gone: Sequence[Finding]) -> dict[str, str]:
     """Word renames the commit applies to function names (`group` -> `household`): a pair
     of words that, swapped, turns a removed definition's name into an added one, for at
-    least two different names (one pair alone could be any two functions)."""
+    least two different names (one pair alone could be any two functions).
+
+    Two names of n words that differ in exactly the word at i share the other n-1 words,
+    so names are indexed by (n, i, the other words): each is looked up n times, never
+    compared with every name of the other side (a push removes and adds hundreds). A
+    one-word name differs in one word from every other one: it counts only towards a swap
+    that a longer name shows too.
+    """
     added = {m.group(2) for f in new if (m := _DEFINITION.match(f.source or ""))}
     removed = {m.group(2) for f in gone if (m := _DEFINITION.match(f.source or ""))}
+    added, removed = added - removed, removed - added
+    by_context: dict[tuple[int, int, tuple[str, ...]], list[str]] = {}
+    for name in added:
+        for context, word in _contexts(name):
+            by_context.setdefault(context, []).append(word)
     seen: dict[tuple[str, str], set[str]] = {}
-    for old_name in removed - added:
-        old_words = old_name.split("_")
-        for new_name in added - removed:
-            new_words = new_name.split("_")
-            if len(new_words) != len(old_words):
-                continue
-            differ = [(a, b) for a, b in zip(old_words, new_words, strict=True) if a != b]
-            if len(differ) == 1:
-                seen.setdefault(differ[0], set()).add(old_name)
-    return {old: new for (old, new), names in seen.items() if len(names) >= 2}
+    for name in removed:
+        for context, word in _contexts(name):
+            for new_word in by_context.get(context, ()):
+                seen.setdefault((word, new_word), set()).add(name)
+    for (old_word, new_word), names in seen.items():
+        if old_word in removed and new_word in added:  # both one-word names
+            names.add(old_word)
+    # A word swapped two ways: the way more names show wins, then the first in order (not
+    # set order, which changes from process to process).
+    ranked = sorted((-len(names), pair) for pair, names in seen.items() if len(names) >= 2)
+    renames: dict[str, str] = {}
+    for _, (old_word, new_word) in ranked:
+        renames.setdefault(old_word, new_word)
+    return renames
+
+
+def _contexts(name: str) -> Iterator[tuple[tuple[int, int, tuple[str, ...]], str]]:
+    """((word count, position, the other words), the word there) of a name of several
+    words (`_renames`)."""
+    words = name.split("_")
+    if len(words) < 2:
+        return
+    for i, word in enumerate(words):
+        yield (len(words), i, (*words[:i], *words[i + 1 :])), word
 
 
 def renamed_in_place(
-    old: Sequence[Finding], new: Sequence[Finding], old_text: bytes, new_text: bytes
+    old: Sequence[Finding], new: Sequence[Finding], before: Definitions, after: Definitions
 ) -> list[Finding]:
     """The findings of `new` (one file) on a definition that replaced one of the file's old
     version in place, under another name, with no part the old one did not have:
     `def recipes_repo(self):` become `def group_recipes(self):` between the same neighbours
     keeps its old missing return type, a route renamed keeps its reasons.
 
-    Every definition of both texts is aligned by name, as a diff aligns lines; where k old
-    names give way to k new ones between the same neighbours (names the other version does
-    not have), they are paired in order. Aligning only the definitions that have findings
-    would pair a brand-new function with an old one the same commit fixed.
+    Every definition of both versions (`before`, `after`) is aligned by name, as a diff aligns
+    lines; where k old names give way to k new ones between the same neighbours (names the
+    other version does not have), they are paired in order. Aligning only the definitions
+    that have findings would pair a brand-new function with an old one the same commit fixed.
     """
     renamed: dict[str, str] = {}  # new name -> the old name it replaced
-    before, after = Definitions(old_text).names, Definitions(new_text).names
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    old_names, new_names = before.names, after.names
+    matcher = difflib.SequenceMatcher(None, old_names, new_names, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "replace" and i2 - i1 == j2 - j1:
-            for was, now in zip(before[i1:i2], after[j1:j2], strict=True):
-                if was not in after and now not in before:
+            for was, now in zip(old_names[i1:i2], new_names[j1:j2], strict=True):
+                if was not in new_names and now not in old_names:
                     renamed[now] = was
     if not renamed:
         return []

@@ -1,0 +1,232 @@
+"""The new-violations stage: of the walk's findings, keep those the change creates.
+
+A finding on a changed line is old when the same checks on the file's previous blob (under
+the new path, so the same checks apply) found one with the same fingerprint
+(`checks.fingerprint`: check, enclosing name, normalised code, parts). Only files that
+still have a finding after the line filter read their old blob, so a clean commit pays
+nothing; an old blob that does not parse has no fingerprints, and everything stays. A
+definition renamed in place, with no part its predecessor lacked, is not new
+(`renamed_in_place`). What is still new is then matched against what went away from the
+change's edited and deleted files (`_moved`): code moved to another module, or renamed as
+the commit renames others, is not new either.
+
+Its own module because it is a stage of its own, with its own reads: the texts it compares
+are read in one batch per step and kept for the stage (`_Texts`), so a file's two versions
+serve both the rename and the move comparison, and each text's definitions are indexed once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from agent_guard.changes.model import ChangedFile, ChangeSet, ObjectReader, Status
+from agent_guard.engine.cache import EngineOptions, RunCache
+from agent_guard.engine.python_files import is_python_source
+from agent_guard.engine.workers import Workers
+from agent_guard.model import Finding
+from agent_guard.policy.model import Policy
+
+if TYPE_CHECKING:
+    from agent_guard.checks.fingerprint import Definitions
+
+log = logging.getLogger(__name__)
+
+_EDITED = (Status.MODIFIED, Status.RENAMED, Status.COPIED, Status.TYPE_CHANGED)
+
+
+def walk_previous(
+    findings: list[Finding],
+    changes: ChangeSet,
+    policy: Policy,
+    objects: ObjectReader,
+    options: EngineOptions,
+    cache: RunCache,
+    workers: Workers,
+) -> Callable[[], object] | None:
+    """Start walking the previous versions `new_only` will ask for (results land in the
+    run cache when the returned call is made); None when there are none."""
+    flagged = {f.path for f in findings if f.fingerprint is not None and not f.file_level}
+    previous = _previous(changes, lambda file: file.path in flagged)
+    if not previous:
+        return None
+    from agent_guard.engine import python_unit
+
+    return python_unit.start(previous, policy, objects, options, cache, workers)
+
+
+def new_only(
+    findings: list[Finding],
+    changes: ChangeSet,
+    policy: Policy,
+    objects: ObjectReader,
+    options: EngineOptions,
+    cache: RunCache,
+    workers: Workers,
+) -> list[Finding]:
+    """The findings the change creates, not those it only touches or moves (module doc)."""
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.fingerprint is not None and not finding.file_level:
+            by_path.setdefault(finding.path, []).append(finding)
+    if not by_path:
+        return findings
+    from agent_guard.checks.fingerprint import renamed_in_place, select_new
+
+    new_oids = {file.path: file.new_oid or "" for file in changes.files}
+    previous = _previous(changes, lambda file: file.path in by_path)
+    texts = _Texts(objects)
+    texts.read(oid for file in previous for oid in (file.new_oid, new_oids[file.path]))
+    dropped: set[int] = set()
+    for file, result in _walk(previous, policy, objects, options, cache, workers):
+        old = [f.fingerprint for f in result.findings if f.fingerprint is not None]
+        # Counted over the whole new file: two `print(x)` where the old file had one leave
+        # one new, the later one (which is what the line filter kept, if it was added).
+        new_oid = new_oids[file.path]
+        whole = cache.python[(new_oid, file.path)].findings
+        ordered = sorted(
+            (f for f in whole if f.fingerprint is not None), key=lambda f: (f.line, f.column)
+        )
+        new = {(f.check, f.line, f.column) for f in select_new(
+            [(f, f.fingerprint or "") for f in ordered], old
+        )}  # fmt: skip
+        was, now = texts.definitions(file.new_oid), texts.definitions(new_oid)
+        renamed = renamed_in_place(result.findings, ordered, was, now)
+        new -= {(f.check, f.line, f.column) for f in renamed}
+        dropped.update(id(f) for f in by_path[file.path] if (f.check, f.line, f.column) not in new)
+    remaining = [f for found in by_path.values() for f in found if id(f) not in dropped]
+    if remaining:
+        dropped.update(_moved(remaining, changes, policy, objects, options, cache, workers, texts))
+    if dropped:
+        log.info("%d finding(s) the change only touched or moved: not new", len(dropped))
+    return [finding for finding in findings if id(finding) not in dropped]
+
+
+def _moved(
+    remaining: list[Finding],
+    changes: ChangeSet,
+    policy: Policy,
+    objects: ObjectReader,
+    options: EngineOptions,
+    cache: RunCache,
+    workers: Workers,
+    texts: _Texts,
+) -> set[int]:
+    """The ids of the `remaining` findings that the change carried from another place: each
+    of their parts went away from a file the change edits or deletes (`checks.fingerprint.
+    not_moved`). What went away from a file is what its old version had and its new one
+    has not, compared on what the findings say (`moved_keys`), not where."""
+    from agent_guard.checks.fingerprint import move_sources, moved_keys, not_moved
+
+    gone: list[Finding] = []
+    new_oids = {file.path: file.new_oid for file in changes.files}
+    everything = _previous(changes, lambda _: True)
+    # Streamed: on a push most edited files are no source, and their texts are not kept.
+    blobs = texts.stream([oid for f in everything for oid in (f.new_oid, new_oids[f.path]) if oid])
+
+    def with_texts() -> Iterator[tuple[ChangedFile, bytes | None, bytes | None]]:
+        for file in everything:
+            old = next(blobs) if file.new_oid else None
+            new = next(blobs) if new_oids[file.path] else b""  # deleted: every line lost
+            yield file, old, new
+
+    sources = move_sources(remaining, with_texts())
+    for file, old, new in sources:
+        texts.keep(file.new_oid, old)
+        texts.keep(new_oids[file.path], new)
+    walked = _walk([file for file, _, _ in sources], policy, objects, options, cache, workers)
+    for file, result in walked:
+        new_oid = new_oids.get(file.path)
+        now = cache.python.get((new_oid, file.path)) if new_oid else None
+        still = Counter(key for f in (now.findings if now else ()) for key in moved_keys(f))
+        # Moved away means its definition left the file; one still there was fixed in place.
+        was_defined = texts.definitions(file.new_oid)
+        defined_now = set(texts.definitions(new_oid).qualified.values())
+        for finding in result.findings:
+            keys = moved_keys(finding)
+            if any(still[key] <= 0 for key in keys):
+                owner = was_defined.enclosing(finding.line)
+                if owner is None or owner not in defined_now:
+                    gone.append(finding)
+            still.subtract(keys)
+    if not gone:
+        return set()
+    kept = {id(f) for f in not_moved(remaining, gone)}
+    return {id(f) for f in remaining if id(f) not in kept}
+
+
+class _Texts:
+    """The blobs the stage compares, read in one pipelined batch per step and kept for the
+    stage, and the definitions of each, indexed once. A blob over the size limit has no
+    text (None; nothing pairs with it) and no definitions."""
+
+    def __init__(self, objects: ObjectReader) -> None:
+        self._objects = objects
+        self._texts: dict[str, bytes | None] = {}
+        self._definitions: dict[str, Definitions] = {}
+
+    def read(self, oids: Iterable[str | None]) -> None:
+        """Read and keep the texts of `oids` not kept yet."""
+        wanted = [oid for oid in dict.fromkeys(oids) if oid and oid not in self._texts]
+        if wanted:
+            self._texts.update((oid, data) for oid, data, _ in self._objects.read_blobs(wanted))
+
+    def stream(self, oids: list[str]) -> Iterator[bytes | None]:
+        """The text of each of `oids` in order, kept ones from the store, the others read in
+        one batch and not kept (`keep` what is needed later)."""
+        unread = self._objects.read_blobs(oid for oid in oids if oid not in self._texts)
+        for oid in oids:
+            yield self._texts[oid] if oid in self._texts else next(unread)[1]
+
+    def keep(self, oid: str | None, text: bytes | None) -> None:
+        if oid:
+            self._texts.setdefault(oid, text)
+
+    def text(self, oid: str | None) -> bytes | None:
+        if not oid:
+            return None
+        if oid not in self._texts:
+            self.read([oid])
+        return self._texts[oid]
+
+    def definitions(self, oid: str | None) -> Definitions:
+        from agent_guard.checks.fingerprint import Definitions
+
+        key = oid or ""
+        found = self._definitions.get(key)
+        if found is None:
+            found = self._definitions[key] = Definitions(self.text(oid) or b"")
+        return found
+
+
+def _previous(changes: ChangeSet, wanted: Callable[[ChangedFile], bool]) -> list[ChangedFile]:
+    """The old blobs of the edited and deleted Python files `wanted` picks, as files to walk
+    (under their new path, so the same checks apply)."""
+    return [
+        old
+        for file in changes.files
+        if file.status in _EDITED or file.status is Status.DELETED
+        if file.old_oid and set(file.old_oid) != {"0"} and wanted(file)
+        for old in [replace(file, status=Status.MODIFIED, new_oid=file.old_oid, old_oid=None)]
+        if is_python_source(old)
+    ]
+
+
+def _walk(
+    files: list[ChangedFile],
+    policy: Policy,
+    objects: ObjectReader,
+    options: EngineOptions,
+    cache: RunCache,
+    workers: Workers,
+) -> list[tuple[ChangedFile, Any]]:
+    """The walk of `files` on the run's worker pool (blobs the run walked already come from
+    the run cache)."""
+    if not files:
+        return []
+    from agent_guard.engine import python_unit
+
+    return list(python_unit.start(files, policy, objects, options, cache, workers)())
