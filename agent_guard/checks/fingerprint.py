@@ -33,6 +33,7 @@ import ast
 import bisect
 import copy
 import difflib
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -359,20 +360,33 @@ def renamed_in_place(
 
 # A definition line, found over a whole text at once (in C: a push reads hundreds of files).
 _DEFINITION_LINE = re.compile(rb"^([ \t]*)(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.MULTILINE)
+_DEFINITION_NAME = re.compile(rb"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.MULTILINE)
 
 
 class Definitions:
     """The definitions (`def`, `class`) of a text, read from its lines and indentation, not
     parsed: enough to align two versions by name and to tell whether a function is still
-    in a file. `names` in order; `qualified` by 1-based line (`Routes.invite`)."""
+    in a file. `names` in order; `qualified` by 1-based line (`Routes.invite`). Each is
+    read when first asked for: aligning needs only the names (one `findall`, in C)."""
 
     def __init__(self, text: bytes) -> None:
         self._text = text
-        self.names: list[str] = []
-        self.qualified: dict[int, str] = {}
-        self._indents: dict[int, int] = {}
+
+    @functools.cached_property
+    def names(self) -> list[str]:
+        return [name.decode("ascii", "replace") for name in _DEFINITION_NAME.findall(self._text)]
+
+    @functools.cached_property
+    def qualified(self) -> dict[int, str]:
+        return self._nesting[0]
+
+    @functools.cached_property
+    def _nesting(self) -> tuple[dict[int, str], dict[int, int]]:
+        """(qualified name, indent) of each definition, by line."""
+        qualified: dict[int, str] = {}
+        indents: dict[int, int] = {}
         stack: list[tuple[int, str]] = []  # (indent, name) of the open definitions
-        line, counted = 1, 0
+        text, line, counted = self._text, 1, 0
         for match in _DEFINITION_LINE.finditer(text):
             line += text.count(b"\n", counted, match.start())
             counted = match.start()
@@ -380,9 +394,9 @@ class Definitions:
             while stack and stack[-1][0] >= indent:
                 stack.pop()
             stack.append((indent, name))
-            self.names.append(name)
-            self.qualified[line] = ".".join(part for _, part in stack)
-            self._indents[line] = indent
+            qualified[line] = ".".join(part for _, part in stack)
+            indents[line] = indent
+        return qualified, indents
 
     def enclosing(self, line: int) -> str | None:
         """The qualified name of the definition that holds `line`, or None at module level."""
@@ -393,8 +407,9 @@ class Definitions:
             return None
         text = lines[line - 1]
         indent = len(text) - len(text.lstrip())
+        indents = self._nesting[1]
         for number in sorted((n for n in self.qualified if n < line), reverse=True):
-            if self._indents[number] < indent:
+            if indents[number] < indent:
                 return self.qualified[number]
         return None
 
