@@ -27,6 +27,7 @@ never imports the AST walker.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -184,6 +185,7 @@ def _line_filter(
     if all_lines:
         return list(findings)
     added = {file.path: file.added_lines for file in files if not is_python_binary(file)}
+    ordered: dict[str, list[int]] = {}  # each file's added lines, sorted once, for scopes
     kept: list[Finding] = []
     for finding in findings:
         lines = added.get(finding.path)
@@ -195,8 +197,17 @@ def _line_filter(
         ):
             kept.append(finding)
             continue
-        first, last = finding.scope or (finding.line, finding.line)
-        if finding.line in lines or any(first <= line <= last for line in lines):
+        if finding.line in lines:
+            kept.append(finding)
+            continue
+        if finding.scope is None or not lines:
+            continue
+        first, last = finding.scope
+        numbers = ordered.get(finding.path)
+        if numbers is None:
+            numbers = ordered[finding.path] = sorted(lines)
+        at = bisect.bisect_left(numbers, first)  # the first added line at or after `first`
+        if at < len(numbers) and numbers[at] <= last:
             kept.append(finding)
     return kept
 

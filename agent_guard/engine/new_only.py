@@ -17,6 +17,7 @@ serve both the rename and the move comparison, and each text's definitions are i
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -67,13 +68,58 @@ def new_only(
     cache: RunCache,
     workers: Workers,
 ) -> list[Finding]:
-    """The findings the change creates, not those it only touches or moves (module doc)."""
+    """The findings the change creates, not those it only touches or moves (module doc).
+
+    The decision is kept across runs (`ResultStore.get_new_only`), keyed by what it is made
+    from, so a re-run on the same change (a commit retried, a re-push, a CI re-run) reads it.
+    """
+    if not any(f.fingerprint is not None and not f.file_level for f in findings):
+        return findings
+    store = cache.persistent(options, policy)
+    key = _decision_key(changes, findings) if store.enabled else ""
+    known = store.get_new_only(key) if key else None
+    if known is None:
+        dropped = _dropped(findings, changes, policy, objects, options, cache, workers)
+        known = frozenset(i for i, finding in enumerate(findings) if id(finding) in dropped)
+        if key:
+            store.put_new_only(key, known)
+    if known:
+        log.info("%d finding(s) the change only touched or moved: not new", len(known))
+    return [finding for i, finding in enumerate(findings) if i not in known]
+
+
+def _decision_key(changes: ChangeSet, findings: list[Finding]) -> str:
+    """A digest of what the decision reads besides the policy (the store keys that): every
+    changed file's path, status, modes and blob ids (moves come from any of them), and
+    each finding, in order. Blob ids name content: the texts and walks behind them are
+    fixed."""
+    digest = hashlib.sha256()
+    for file in sorted(changes.files, key=lambda file: file.path):
+        row = (file.path, file.old_path, file.status.value, file.old_oid, file.new_oid,
+               file.old_mode, file.new_mode, file.binary)  # fmt: skip
+        digest.update(repr(row).encode("utf-8", "surrogateescape"))
+    digest.update(b"\0findings\0")
+    for f in findings:
+        said = (f.path, f.check, f.line, f.column, f.file_level, f.fingerprint, f.source)
+        digest.update(repr(said).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _dropped(
+    findings: list[Finding],
+    changes: ChangeSet,
+    policy: Policy,
+    objects: ObjectReader,
+    options: EngineOptions,
+    cache: RunCache,
+    workers: Workers,
+) -> set[int]:
+    """The ids of the findings that are not new: old in their own file, renamed in place,
+    or moved from another file (`_moved`)."""
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.fingerprint is not None and not finding.file_level:
             by_path.setdefault(finding.path, []).append(finding)
-    if not by_path:
-        return findings
     from agent_guard.checks.fingerprint import renamed_in_place, select_new
 
     new_oids = {file.path: file.new_oid or "" for file in changes.files}
@@ -100,9 +146,7 @@ def new_only(
     remaining = [f for found in by_path.values() for f in found if id(f) not in dropped]
     if remaining:
         dropped.update(_moved(remaining, changes, policy, objects, options, cache, workers, texts))
-    if dropped:
-        log.info("%d finding(s) the change only touched or moved: not new", len(dropped))
-    return [finding for finding in findings if id(finding) not in dropped]
+    return dropped
 
 
 def _moved(

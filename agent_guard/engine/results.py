@@ -247,6 +247,20 @@ class ResultStore:
     def put_imports(self, oid: str, rows: list[list[object]]) -> None:
         self._put("imports", oid, "", None, rows)
 
+    # -- new-only: which findings of a change it only touched or moved --------------------
+    # The new-violations stage (`engine.new_only`) decides from the change's files (paths,
+    # statuses, blob ids), its findings and the policy alone: `key` is a digest of the first
+    # two, and the value the positions, in the findings given, of those it dropped.
+
+    def get_new_only(self, key: str) -> frozenset[int] | None:
+        value = self._get("new-only", key, "", None)
+        if isinstance(value, frozenset) and all(isinstance(item, int) for item in value):
+            return value
+        return None
+
+    def put_new_only(self, key: str, dropped: frozenset[int]) -> None:
+        self._put("new-only", key, "", None, dropped)
+
     # -- writing ---------------------------------------------------------------------------
 
     def flush(self) -> None:

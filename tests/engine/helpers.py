@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from agent_guard.changes.model import ChangeSet
 from agent_guard.engine import EngineOptions
 from agent_guard.globs import compile_globs
@@ -46,6 +48,7 @@ def judge(
     approvals: Approvals = NO_APPROVALS,
     all_lines: bool = False,
     fail_on: Severity = Severity.ERROR,
+    cache_dir: Path | None = None,
 ) -> Verdict:
     repository = open_repository(repo.path)
     with repository.objects() as objects:
@@ -56,7 +59,7 @@ def judge(
             changesets,
             policy or make_policy(),
             approvals=approvals,
-            options=EngineOptions(all_lines=all_lines),
+            options=EngineOptions(all_lines=all_lines, cache_dir=cache_dir),
             fail_on=fail_on,
         )
 

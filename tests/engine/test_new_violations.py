@@ -3,6 +3,11 @@ only touches or moves code that already had it (issue 15, point 1)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
 from agent_guard.model import Severity
 from agent_guard.policy.model import CheckSettings
 from tests.conftest import GitRepo
@@ -350,3 +355,31 @@ def test_an_init_annotated_in_one_class_does_not_excuse_a_new_one(repo: GitRepo)
     assert [(f.check, f.path) for f in judge(repo, policy=POLICY).findings] == [
         ("missing-annotation", "app/b.py")
     ]
+
+
+# The decision is kept across runs, keyed by the change's blobs and findings: a retried
+# commit reads it, a different change computes its own.
+
+
+def test_the_decision_is_read_back_for_the_same_change_and_only_for_it(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent_guard.engine import new_only
+
+    policy = replace(POLICY, fingerprint="policy-under-test")  # a fingerprint: a store
+    _base(repo, "def total(values, start=0):\n    return sum(values) + start\n")
+    touched = "def total(values, start=1):\n    print(values)\n    return sum(values) + start\n"
+    repo.write("app/service.py", touched)
+    repo.add("app/service.py")
+    cold = judge(repo, policy=policy, cache_dir=tmp_path / "cache").findings
+    assert [(f.check, f.line) for f in cold] == [("print-call", 2)]  # the old gap is quiet
+
+    def decided_again(*args: object) -> set[int]:
+        raise AssertionError("the stored decision was not used")
+
+    monkeypatch.setattr(new_only, "_dropped", decided_again)
+    assert judge(repo, policy=policy, cache_dir=tmp_path / "cache").findings == cold
+    repo.write("app/service.py", touched.replace("start=1", "start=2"))  # another blob
+    repo.add("app/service.py")
+    with pytest.raises(AssertionError, match="stored decision"):
+        judge(repo, policy=policy, cache_dir=tmp_path / "cache")
