@@ -48,11 +48,13 @@ def walk_previous(
     cache: RunCache,
     workers: Workers,
 ) -> Callable[[], object] | None:
-    """Start walking the previous versions `new_only` will ask for (results land in the
-    run cache when the returned call is made); None when there are none."""
+    """Start walking the previous versions `new_only` will ask for on the workers (results
+    land in the run cache when the returned call is made); None when there are none, or too
+    few to share: `new_only` then walks them itself only if it needs them, and a decision
+    it finds stored (a retried commit) needs none."""
     flagged = {f.path for f in findings if f.fingerprint is not None and not f.file_level}
     previous = _previous(changes, lambda file: file.path in flagged)
-    if not previous:
+    if not previous or not workers.usable(len(previous)):
         return None
     from agent_guard.engine import python_unit
 
