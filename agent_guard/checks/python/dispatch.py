@@ -265,20 +265,28 @@ def check_blob(path: str, data: bytes, policy: Policy) -> BlobResult:
         unparsable = _unparsable(path, error, policy)
         return BlobResult(_sourced(unparsable, lines), (), lone_cr, suppressions)
     result = check_python(path, text, tree, policy)
-    found = _fingerprinted(_sourced(result.findings, lines), lines, tree)
-    return BlobResult(found, result.imports, lone_cr, suppressions)
+    return BlobResult(_fingerprinted(result.findings, lines, tree), result.imports, lone_cr,
+                      suppressions)  # fmt: skip
 
 
 def _fingerprinted(
     findings: Sequence[Finding], lines: list[str], tree: ast.Module
 ) -> tuple[Finding, ...]:
-    """Each finding with its fingerprint, computed while the tree is at hand (and cached
-    with it), so comparing with the file's old version never parses twice."""
+    """Each finding with its source line and its fingerprint, computed while the tree is at
+    hand (and cached with it), so comparing with the file's old version never parses twice.
+    One `replace` per finding: a file of old code has hundreds, and each costs."""
     if not findings:
         return ()
     from agent_guard.checks.fingerprint import fingerprint
 
-    return tuple(replace(f, fingerprint=fingerprint(f, lines, tree)) for f in findings)
+    done = []
+    for finding in findings:
+        source = finding.source
+        if source is None and 0 < finding.line <= len(lines):
+            source = lines[finding.line - 1].rstrip()
+        key = fingerprint(finding, lines, tree)
+        done.append(replace(finding, source=source, fingerprint=key))
+    return tuple(done)
 
 
 def _sourced(findings: Sequence[Finding], lines: list[str]) -> tuple[Finding, ...]:
