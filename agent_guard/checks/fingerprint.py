@@ -400,7 +400,7 @@ class Definitions:
         """(qualified name, indent) of each definition, by line."""
         qualified: dict[int, str] = {}
         indents: dict[int, int] = {}
-        stack: list[tuple[int, str]] = []  # (indent, name) of the open definitions
+        stack: list[tuple[int, str]] = []  # (indent, qualified name) of the open definitions
         text, line, counted = self._text, 1, 0
         for match in _DEFINITION_LINE.finditer(text):
             line += text.count(b"\n", counted, match.start())
@@ -408,8 +408,9 @@ class Definitions:
             indent, name = len(match.group(1)), match.group(2).decode("ascii", "replace")
             while stack and stack[-1][0] >= indent:
                 stack.pop()
+            name = f"{stack[-1][1]}.{name}" if stack else name
             stack.append((indent, name))
-            qualified[line] = ".".join(part for _, part in stack)
+            qualified[line] = name
             indents[line] = indent
         return qualified, indents
 

@@ -189,13 +189,16 @@ def _moved(
         now = cache.python.get((new_oid, file.path)) if new_oid else None
         still = Counter(key for f in (now.findings if now else ()) for key in moved_keys(f))
         # Moved away means its definition left the file; one still there was fixed in place.
-        was_defined = texts.definitions(file.new_oid)
-        defined_now = set(texts.definitions(new_oid).qualified.values())
+        # Both texts' definitions are read only for a file that lost a finding.
+        defined: tuple[Definitions, set[str]] | None = None
         for finding in result.findings:
             keys = moved_keys(finding)
             if any(still[key] <= 0 for key in keys):
-                owner = was_defined.enclosing(finding.line)
-                if owner is None or owner not in defined_now:
+                if defined is None:
+                    now_defined = texts.definitions(new_oid).qualified.values()
+                    defined = (texts.definitions(file.new_oid), set(now_defined))
+                owner = defined[0].enclosing(finding.line)
+                if owner is None or owner not in defined[1]:
                     gone.append(finding)
             still.subtract(keys)
     if not gone:
