@@ -170,3 +170,15 @@ def test_a_word_renamed_two_ways_is_paired_the_same_way_whatever_the_hash_seed()
         )  # fmt: skip
         answers.add(done.stdout.strip())
     assert answers == {"def load_team_row def load_user_row"}  # `fetch` sorts first: it wins
+
+
+def test_a_finding_deep_in_a_long_class_body_keeps_its_enclosing_name() -> None:
+    """A long body is bisected to the statement that holds the finding: the fingerprint
+    still names `Report.method_9`, so reordering the class is not a new finding."""
+    methods = [f"    def method_{n}(self) -> None:\n        pass\n" for n in range(12)]
+    methods[9] = "    def method_9(self) -> None:\n        if self:\n            print(self)\n"
+    old = "class Report:\n" + "".join(methods)
+    new = "class Report:\n" + methods[9] + "".join(m for n, m in enumerate(methods) if n != 9)
+    assert created(old, new) == []
+    renamed = new.replace("def method_9", "def method_x")
+    assert created(old, renamed) == [("print-call", 4)]  # another name: another function
