@@ -27,9 +27,8 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 from agent_guard.checks.registry import BY_SLUG, CheckInfo, Unit
 
@@ -61,16 +60,14 @@ if TYPE_CHECKING:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class FileUnit:
+class FileUnit(NamedTuple):
     """A changed file of one commit (`commit` None: the net change, staged or work tree)."""
 
     file: ChangedFile
     commit: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class ContentUnit:
+class ContentUnit(NamedTuple):
     """A changed blob's content, and the lines to check (None: all of them)."""
 
     file: ChangedFile
@@ -79,23 +76,20 @@ class ContentUnit:
     lines: frozenset[int] | None
 
 
-@dataclass(frozen=True, slots=True)
-class MessageUnit:
+class MessageUnit(NamedTuple):
     """One commit of the change, for checks of its message and metadata."""
 
     commit: Commit
 
 
-@dataclass(frozen=True, slots=True)
-class RefUnit:
+class RefUnit(NamedTuple):
     """One ref update of a push (`changes.ref`), for checks of where a change goes."""
 
     update: RefUpdate
     changes: ChangeSet
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """What a check may read beyond its unit: its settings, the policy, the change, objects.
 
     `objects` reads blobs by id (an old version to compare with); `tree` is the new state of
@@ -147,12 +141,10 @@ def unit_of(slug: str) -> Unit:
 
 def run_checks(group: Sequence[CheckSettings], unit: object, context: Context) -> list[Finding]:
     """Every check of `group` on one unit (the context's settings replaced per check)."""
-    from dataclasses import replace
-
     findings: list[Finding] = []
     for settings in group:
         check = check_of(BY_SLUG[settings.slug])
-        findings += check.run(unit, replace(context, settings=settings))
+        findings += check.run(unit, context._replace(settings=settings))
     return findings
 
 

@@ -246,7 +246,7 @@ def _check_task(task: Task, context: Context) -> dict[ContentKey, list[Finding]]
 def _run_one(key: ContentKey, unit: ContentUnit, context: Context) -> list[Finding]:
     settings = context.policy.checks[key[0]]
     check = check_of(BY_SLUG[settings.slug])
-    return list(check.run(unit, replace(context, settings=settings)))
+    return list(check.run(unit, context._replace(settings=settings)))
 
 
 # -- blobs over the reader's size limit: streamed in segments ------------------------------

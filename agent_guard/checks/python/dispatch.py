@@ -9,7 +9,7 @@ import importlib
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
 
 from agent_guard.checks.base import make_finding
 from agent_guard.checks.options import Option
@@ -116,8 +116,7 @@ def signature_scope(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, 
     return first, max(node.lineno, body_start - 1)
 
 
-@dataclass(frozen=True, slots=True)
-class PythonResult:
+class PythonResult(NamedTuple):
     """All findings of the enabled code checks on one file, and every import it makes."""
 
     findings: list[Finding]
@@ -128,8 +127,7 @@ class PythonResult:
 # plans: which check classes run for a (policy, path), with their compiled configuration
 
 
-@dataclass(frozen=True, slots=True)
-class _Planned:
+class _Planned(NamedTuple):
     check: type[Check[Any]]
     settings: CheckSettings
     config: Any
