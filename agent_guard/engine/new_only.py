@@ -10,9 +10,10 @@ definition renamed in place, with no part its predecessor lacked, is not new
 change's edited and deleted files (`_moved`): code moved to another module, or renamed as
 the commit renames others, is not new either.
 
-Its own module because it is a stage of its own, with its own reads: the texts it compares
-are read in one batch per step and kept for the stage (`_Texts`), so a file's two versions
-serve both the rename and the move comparison, and each text's definitions are indexed once.
+Its own module because it is a stage of its own, with its own reads (`_Texts`): the texts
+it compares are streamed in one batch per step and dropped once compared, except those of
+the files code may have moved from, which the move check reads again; memory stays with the
+largest file, not with the size of the push.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -122,14 +123,18 @@ def _dropped(
     for finding in findings:
         if finding.fingerprint is not None and not finding.file_level:
             by_path.setdefault(finding.path, []).append(finding)
-    from agent_guard.checks.fingerprint import renamed_in_place, select_new
+    from agent_guard.checks.fingerprint import Definitions, renamed_in_place, select_new
 
     new_oids = {file.path: file.new_oid or "" for file in changes.files}
     previous = _previous(changes, lambda file: file.path in by_path)
+    walked = _walk(previous, policy, objects, options, cache, workers)
     texts = _Texts(objects)
-    texts.read(oid for file in previous for oid in (file.new_oid, new_oids[file.path]))
+    # A file's two texts are read as the loop reaches them (one batch) and dropped after:
+    # a push flags hundreds of files, and only their definitions' names are compared here.
+    blobs = texts.stream([oid for f, _ in walked for oid in (f.new_oid or "", new_oids[f.path])])
     dropped: set[int] = set()
-    for file, result in _walk(previous, policy, objects, options, cache, workers):
+    for file, result in walked:
+        old_text, new_text = next(blobs), next(blobs)
         old = [f.fingerprint for f in result.findings if f.fingerprint is not None]
         # Counted over the whole new file: two `print(x)` where the old file had one leave
         # one new, the later one (which is what the line filter kept, if it was added).
@@ -141,7 +146,7 @@ def _dropped(
         new = {(f.check, f.line, f.column) for f in select_new(
             [(f, f.fingerprint or "") for f in ordered], old
         )}  # fmt: skip
-        was, now = texts.definitions(file.new_oid), texts.definitions(new_oid)
+        was, now = Definitions(old_text or b""), Definitions(new_text or b"")
         renamed = renamed_in_place(result.findings, ordered, was, now)
         new -= {(f.check, f.line, f.column) for f in renamed}
         dropped.update(id(f) for f in by_path[file.path] if (f.check, f.line, f.column) not in new)
@@ -208,20 +213,14 @@ def _moved(
 
 
 class _Texts:
-    """The blobs the stage compares, read in one pipelined batch per step and kept for the
-    stage, and the definitions of each, indexed once. A blob over the size limit has no
-    text (None; nothing pairs with it) and no definitions."""
+    """The blobs the stage compares, streamed in one pipelined batch per step; those `keep`
+    names (the move sources) are held, with their definitions indexed once. A blob over the
+    size limit has no text (None; nothing pairs with it) and no definitions."""
 
     def __init__(self, objects: ObjectReader) -> None:
         self._objects = objects
         self._texts: dict[str, bytes | None] = {}
         self._definitions: dict[str, Definitions] = {}
-
-    def read(self, oids: Iterable[str | None]) -> None:
-        """Read and keep the texts of `oids` not kept yet."""
-        wanted = [oid for oid in dict.fromkeys(oids) if oid and oid not in self._texts]
-        if wanted:
-            self._texts.update((oid, data) for oid, data, _ in self._objects.read_blobs(wanted))
 
     def stream(self, oids: list[str]) -> Iterator[bytes | None]:
         """The text of each of `oids` in order, kept ones from the store, the others read in
@@ -238,7 +237,7 @@ class _Texts:
         if not oid:
             return None
         if oid not in self._texts:
-            self.read([oid])
+            self._texts[oid] = next(self.stream([oid]))
         return self._texts[oid]
 
     def definitions(self, oid: str | None) -> Definitions:
