@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from agent_guard.changes.git import fsdecode
-from agent_guard.changes.model import ChangedFile, Status
+from agent_guard.changes.model import NO_LINES, ChangedFile, Lines, Status
 from agent_guard.errors import GitError
 
 COMMIT_MARK = b"\x01"
@@ -181,7 +181,7 @@ class _Raw:
     dst: bytes
     header: bytes
     binary: bool = False
-    added: set[int] = field(default_factory=set)
+    added: list[int] = field(default_factory=list)  # in order, as the patch lists them
     patched: bool = False
 
     def to_changed_file(self) -> ChangedFile:
@@ -202,7 +202,7 @@ class _Raw:
             old_oid=None if zero else sys.intern(self.old_oid),
             new_oid=None if new_zero or status is Status.DELETED else sys.intern(self.new_oid),
             binary=self.binary,
-            added_lines=frozenset(self.added) if status is not Status.DELETED else frozenset(),
+            added_lines=Lines(self.added) if status is not Status.DELETED else NO_LINES,
         )
 
 
@@ -217,7 +217,7 @@ class _Combined:
     paths: list[bytes]  # one per parent, then the result's
     header: bytes
     binary: bool = False
-    added: set[int] = field(default_factory=set)
+    added: list[int] = field(default_factory=list)
     patched: bool = False  # `--cc` shows a hunk: the result differs from every parent there
 
     def merge_contribution(self) -> ChangedFile | None:
@@ -300,10 +300,10 @@ def _read_patches(reader: StreamReader, records: list[_Raw | _Combined]) -> None
             if b"-" in marks or not new_line:
                 continue
             if marks == every and current is not None:
-                current.added.add(new_line)
+                current.added.append(new_line)
             new_line += 1
         elif first == b"+" and current is not None and new_line:
-            current.added.add(new_line)
+            current.added.append(new_line)
             new_line += 1
         elif first in {b"-", b"\\"}:
             continue

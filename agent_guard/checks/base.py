@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -76,7 +77,7 @@ class ContentUnit:
     file: ChangedFile
     commit: str | None
     data: bytes
-    lines: frozenset[int] | None
+    lines: AbstractSet[int] | None
 
 
 @dataclass(frozen=True, slots=True)
