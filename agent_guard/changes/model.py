@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import chain
 from typing import Protocol
 
 SYMLINK_MODE = "120000"
@@ -79,9 +80,10 @@ class Lines(AbstractSet[int]):
         return bisect_right(self._runs, number) % 2 == 1
 
     def __iter__(self) -> Iterator[int]:
+        # Chained ranges: iterated in C, as fast as a frozenset (the engine's line filter
+        # scans a file's added lines once per finding that is not on one of them).
         runs = self._runs
-        for index in range(0, len(runs), 2):
-            yield from range(runs[index], runs[index + 1])
+        return chain.from_iterable(map(range, runs[0::2], runs[1::2]))
 
     def __len__(self) -> int:
         return self._len
