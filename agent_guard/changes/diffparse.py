@@ -190,6 +190,8 @@ class _Raw:
             raise GitError(f"unexpected diff status {self.status!r}")
         zero = set(self.old_oid) == {"0"}
         new_zero = set(self.new_oid) == {"0"}
+        # One shared empty set for the files that add no line (deletions, binaries, modes).
+        added = Lines(self.added) if self.added and status is not Status.DELETED else NO_LINES
         # Interned: a push of 50,000 commits holds their changed files until it is judged,
         # and the same paths, modes and blob ids (one commit's new blob is a later one's
         # old blob) recur across them; one string each, not one per commit.
@@ -202,7 +204,7 @@ class _Raw:
             old_oid=None if zero else sys.intern(self.old_oid),
             new_oid=None if new_zero or status is Status.DELETED else sys.intern(self.new_oid),
             binary=self.binary,
-            added_lines=Lines(self.added) if status is not Status.DELETED else NO_LINES,
+            added_lines=added,
         )
 
 
