@@ -121,6 +121,16 @@ class Lines(AbstractSet[int]):
         ]
         return f"Lines({', '.join(parts)})"
 
+    def overlaps(self, first: int, last: int) -> bool:
+        """Whether any line in `first..last` is in the set: one bisect, not a scan (what
+        the engine's line filter asks of a finding's scope)."""
+        if last < first:
+            return False
+        index = bisect_right(self._runs, first)
+        if index % 2 == 1:
+            return True  # `first` itself is in a run
+        return index < len(self._runs) and self._runs[index] <= last
+
     def first(self) -> int | None:
         """The smallest line number, or None when empty (what `min` gives, in O(1))."""
         return self._runs[0] if self._runs else None

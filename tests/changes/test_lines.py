@@ -50,3 +50,12 @@ def test_lines_are_immutable_and_say_what_they_hold() -> None:
     with pytest.raises(AttributeError):
         lines._len = 0
     assert repr(lines) == "Lines(1-3, 9)"
+
+
+def test_overlaps_is_any_line_in_a_span() -> None:
+    lines = Lines([3, 4, 5, 10])
+    for first in range(0, 13):
+        for last in range(first - 1, 13):
+            expected = any(first <= line <= last for line in lines)
+            assert lines.overlaps(first, last) is expected, (first, last)
+    assert not NO_LINES.overlaps(1, 100)
