@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Protocol
 
 SYMLINK_MODE = "120000"
@@ -58,6 +58,19 @@ class Lines(AbstractSet[int]):
             self._set(_runs_of(values))
         except ValueError:  # out of order or repeated: sort once (a diff lists them in order)
             self._set(_runs_of(sorted(set(values))))
+
+    @classmethod
+    def from_runs(cls, runs: Iterable[int]) -> Lines:
+        """Lines from flat runs `start, stop, start, stop, ...` (what a diff parser builds
+        as it reads lines in order); runs that are not sorted and apart are normalised."""
+        flat = array("I", runs)
+        lines = cls()
+        if all(a < b for a, b in pairwise(flat)) and len(flat) % 2 == 0:
+            lines._set(flat)
+        else:
+            numbers = (n for i in range(0, len(flat) - 1, 2) for n in range(flat[i], flat[i + 1]))
+            lines._set(_runs_of(sorted(set(numbers))))
+        return lines
 
     def _set(self, runs: array[int], total: int | None = None) -> None:
         if total is None:

@@ -59,3 +59,10 @@ def test_overlaps_is_any_line_in_a_span() -> None:
             expected = any(first <= line <= last for line in lines)
             assert lines.overlaps(first, last) is expected, (first, last)
     assert not NO_LINES.overlaps(1, 100)
+
+
+def test_from_runs_takes_a_parsers_runs_and_normalises_others() -> None:
+    assert Lines.from_runs([2, 5, 9, 10]) == {2, 3, 4, 9}
+    assert Lines.from_runs([2, 5, 5, 7]) == Lines(range(2, 7))  # touching runs merge
+    assert Lines.from_runs([9, 10, 1, 3]) == {1, 2, 9}  # out of order
+    assert Lines.from_runs([]) == NO_LINES
