@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from agent_guard.changes.git import fsdecode
-from agent_guard.changes.model import ChangedFile, Status
+from agent_guard.changes.model import NO_LINES, ChangedFile, Lines, Status
 from agent_guard.errors import GitError
 
 COMMIT_MARK = b"\x01"
@@ -181,7 +181,9 @@ class _Raw:
     dst: bytes
     header: bytes
     binary: bool = False
-    added: set[int] = field(default_factory=set)
+    # Added lines as flat runs `start, stop, ...` (`Lines`' form), extended line by line in
+    # the order the patch lists them: no per-line set, no second pass to find the runs.
+    added: list[int] = field(default_factory=list)
     patched: bool = False
 
     def to_changed_file(self) -> ChangedFile:
@@ -190,6 +192,9 @@ class _Raw:
             raise GitError(f"unexpected diff status {self.status!r}")
         zero = set(self.old_oid) == {"0"}
         new_zero = set(self.new_oid) == {"0"}
+        # One shared empty set for the files that add no line (deletions, binaries, modes).
+        deleted = status is Status.DELETED
+        added = Lines.from_runs(self.added) if self.added and not deleted else NO_LINES
         # Interned: a push of 50,000 commits holds their changed files until it is judged,
         # and the same paths, modes and blob ids (one commit's new blob is a later one's
         # old blob) recur across them; one string each, not one per commit.
@@ -202,7 +207,7 @@ class _Raw:
             old_oid=None if zero else sys.intern(self.old_oid),
             new_oid=None if new_zero or status is Status.DELETED else sys.intern(self.new_oid),
             binary=self.binary,
-            added_lines=frozenset(self.added) if status is not Status.DELETED else frozenset(),
+            added_lines=added,
         )
 
 
@@ -217,7 +222,7 @@ class _Combined:
     paths: list[bytes]  # one per parent, then the result's
     header: bytes
     binary: bool = False
-    added: set[int] = field(default_factory=set)
+    added: list[int] = field(default_factory=list)  # runs, as `_Raw.added`
     patched: bool = False  # `--cc` shows a hunk: the result differs from every parent there
 
     def merge_contribution(self) -> ChangedFile | None:
@@ -281,6 +286,14 @@ def _read_raw(reader: StreamReader) -> list[_Raw | _Combined]:
     return records
 
 
+def _add(runs: list[int], line: int) -> None:
+    """Add `line` to flat runs `start, stop, ...`: extend the last run, or start one."""
+    if runs and runs[-1] == line:
+        runs[-1] = line + 1
+    else:
+        runs += (line, line + 1)
+
+
 def _read_patches(reader: StreamReader, records: list[_Raw | _Combined]) -> None:
     """Consume patch text up to the next commit header (or the end), filling `records`.
 
@@ -300,10 +313,10 @@ def _read_patches(reader: StreamReader, records: list[_Raw | _Combined]) -> None
             if b"-" in marks or not new_line:
                 continue
             if marks == every and current is not None:
-                current.added.add(new_line)
+                _add(current.added, new_line)
             new_line += 1
         elif first == b"+" and current is not None and new_line:
-            current.added.add(new_line)
+            _add(current.added, new_line)
             new_line += 1
         elif first in {b"-", b"\\"}:
             continue

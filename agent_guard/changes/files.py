@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from agent_guard.changes.git import Repository, fsdecode
-from agent_guard.changes.model import ChangedFile, ChangeSet, Status
+from agent_guard.changes.model import ChangedFile, ChangeSet, Lines, Status
 from agent_guard.changes.sources import blob_id
 from agent_guard.errors import UsageError
 
@@ -70,7 +70,7 @@ def _as_added(repo: Repository, path: str) -> ChangedFile | None:
         Status.ADDED,
         new_mode=mode,
         new_oid=blob_id(data, repo.object_format),
-        added_lines=frozenset(range(1, lines + 1)),
+        added_lines=Lines.span(1, lines + 1),
     )
 
 

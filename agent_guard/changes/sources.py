@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -40,11 +41,13 @@ from agent_guard.changes.diffparse import (
 from agent_guard.changes.git import BatchObjectReader, Repository, fsencode, is_oid
 from agent_guard.changes.model import (
     GITLINK_MODE,
+    NO_LINES,
     SYMLINK_MODE,
     ChangedFile,
     ChangeSet,
     Commit,
     CommitChange,
+    Lines,
     RefUpdate,
     Status,
 )
@@ -217,11 +220,13 @@ def parse_commit(oid: str, data: bytes) -> Commit:
     encoding = "utf-8"
     for line in head.split(b"\n"):
         key, _, value = line.partition(b" ")
+        # Interned: a push holds every commit until it is judged; parents are other commits'
+        # ids, and a project's authors and committers are few.
         if key == b"parent":
-            parents.append(value.decode("ascii", "replace"))
+            parents.append(sys.intern(value.decode("ascii", "replace")))
         elif key in (b"author", b"committer"):
             text = value.decode("utf-8", "replace")
-            people[key.decode()] = text[: text.rfind(">") + 1] if ">" in text else text
+            people[key.decode()] = sys.intern(text[: text.rfind(">") + 1] if ">" in text else text)
         elif key == b"encoding":
             encoding = value.decode("ascii", "replace")
     try:
@@ -241,8 +246,9 @@ LOG_ARGS = (
     "--no-walk=unsorted",
     "--stdin",
 )
-# What the per-commit changes depend on besides the commit: how git is asked to diff it.
-CHANGES_FINGERPRINT = hashlib.sha256("\0".join(LOG_ARGS).encode()).hexdigest()
+# What the per-commit changes depend on besides the commit: how git is asked to diff it,
+# and how they are kept (`lines-v1`: added lines as `Lines`, not frozensets).
+CHANGES_FINGERPRINT = hashlib.sha256("\0".join((*LOG_ARGS, "lines-v1")).encode()).hexdigest()
 
 
 def read_commit_changes(
@@ -323,11 +329,13 @@ def merge_contribution(
         if any(other is None for other in others):
             continue
         versions = [first, *(other for other in others if other is not None)]
-        added = frozenset.intersection(*(version.added_lines for version in versions))
+        added = Lines(first.added_lines)
+        for version in versions[1:]:
+            added &= version.added_lines
         textual = all(v.status is Status.MODIFIED and not v.binary for v in versions)
         if textual and not added and all(v.new_mode == v.old_mode for v in versions):
             if dropped is not None:
-                dropped.append(replace(first, added_lines=frozenset()))
+                dropped.append(replace(first, added_lines=NO_LINES))
             continue
         result.append(replace(first, added_lines=added))
     return result

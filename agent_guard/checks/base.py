@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
@@ -73,7 +74,7 @@ class ContentUnit(NamedTuple):
     file: ChangedFile
     commit: str | None
     data: bytes
-    lines: frozenset[int] | None
+    lines: AbstractSet[int] | None
 
 
 class MessageUnit(NamedTuple):

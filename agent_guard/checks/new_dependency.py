@@ -50,6 +50,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -661,7 +662,7 @@ def check_manifest(
     settings: CheckSettings,
     changes: ChangeSet,
     path: str,
-    added_lines: frozenset[int],
+    added_lines: AbstractSet[int],
     new: bytes,
     old: bytes | None,
 ) -> list[Finding]:

@@ -59,6 +59,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from functools import cache
 from typing import NamedTuple
@@ -205,7 +206,7 @@ def mask(secret: str) -> str:
 def scan_blob(
     path: str,
     data: bytes,
-    added_lines: frozenset[int] | None,
+    added_lines: AbstractSet[int] | None,
     settings: CheckSettings,
     commit: str | None,
 ) -> list[Finding]:

@@ -27,14 +27,14 @@ never imports the AST walker.
 
 from __future__ import annotations
 
-import bisect
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from typing import Any
 
 from agent_guard.changes.git import BlobTooLarge
-from agent_guard.changes.model import ChangedFile, ChangeSet, ObjectReader, TreeReader
+from agent_guard.changes.model import ChangedFile, ChangeSet, Lines, ObjectReader, TreeReader
 from agent_guard.checks.base import (
     Context,
     FileUnit,
@@ -178,14 +178,19 @@ def _run_applicable(
 # -- filter, suppressions, source ----------------------------------------------------------
 
 
+def _as_lines(lines: AbstractSet[int]) -> Lines:
+    return lines if isinstance(lines, Lines) else Lines(lines)
+
+
 def _line_filter(
     findings: Iterable[Finding], files: Iterable[ChangedFile], all_lines: bool
 ) -> list[Finding]:
     """Keep code findings on added/changed lines (or whose scope contains one)."""
     if all_lines:
         return list(findings)
-    added = {file.path: file.added_lines for file in files if not is_python_binary(file)}
-    ordered: dict[str, list[int]] = {}  # each file's added lines, sorted once, for scopes
+    # As `Lines` (what the diff parser gives; any other set is converted once): a scope's
+    # test is then one bisect, not a scan of the file's added lines per finding.
+    added = {file.path: _as_lines(file.added_lines) for file in files if not is_python_binary(file)}
     kept: list[Finding] = []
     for finding in findings:
         lines = added.get(finding.path)
@@ -197,17 +202,8 @@ def _line_filter(
         ):
             kept.append(finding)
             continue
-        if finding.line in lines:
-            kept.append(finding)
-            continue
-        if finding.scope is None or not lines:
-            continue
-        first, last = finding.scope
-        numbers = ordered.get(finding.path)
-        if numbers is None:
-            numbers = ordered[finding.path] = sorted(lines)
-        at = bisect.bisect_left(numbers, first)  # the first added line at or after `first`
-        if at < len(numbers) and numbers[at] <= last:
+        first, last = finding.scope or (finding.line, finding.line)
+        if finding.line in lines or lines.overlaps(first, last):
             kept.append(finding)
     return kept
 

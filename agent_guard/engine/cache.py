@@ -9,6 +9,7 @@ runners read many blobs: pipelined in one batch.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +35,7 @@ class EngineOptions:
     may_suppress: MaySuppress | None = None
 
 
-ContentKey = tuple[str, str, str, frozenset[int] | None]  # check, blob id, path, lines
+ContentKey = tuple[str, str, str, AbstractSet[int] | None]  # check, blob id, path, lines
 
 
 @dataclass(slots=True)

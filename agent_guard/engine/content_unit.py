@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -53,7 +54,7 @@ def scannable(file: ChangedFile) -> bool:
     )
 
 
-def _key(settings: CheckSettings, file: ChangedFile, lines: frozenset[int] | None) -> ContentKey:
+def _key(settings: CheckSettings, file: ChangedFile, lines: AbstractSet[int] | None) -> ContentKey:
     # The status and old path are part of what a check sees (a file added under a name
     # that says "credentials" is a finding; the same blob modified later is not).
     where = f"{file.path}\0{file.status}\0{file.old_path or ''}"

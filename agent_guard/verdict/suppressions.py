@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 from agent_guard.checks.base import make_finding
@@ -207,7 +208,7 @@ def stage(
     findings: list[Finding],
     lookup: SuppressionIndex,
     walked: Mapping[str, Mapping[int, Suppression]],
-    added: Mapping[str, frozenset[int]],
+    added: Mapping[str, AbstractSet[int]],
     policy: Policy,
     all_lines: bool,
     allowed: MaySuppress = may_suppress,
@@ -241,7 +242,7 @@ def problems(
     path: str,
     suppressions: Mapping[int, Suppression],
     findings: Iterable[Finding],
-    added_lines: frozenset[int] | None,
+    added_lines: AbstractSet[int] | None,
     enabled: Callable[[str], bool],
 ) -> list[tuple[Suppression, str, str]]:
     """What `suppression-reason` reports in one file: (suppression, message, fix).

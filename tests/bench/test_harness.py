@@ -97,6 +97,24 @@ def test_added_lines_from_a_zero_context_patch() -> None:
     assert floor.added_lines(patch) == {b"x.py": {2, 3, 4, 12}, b"/dev/null": set()}
 
 
+def test_the_streamed_floor_reads_what_the_whole_patch_gives(
+    history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read in chunks far smaller than a commit (headers cut in two), the same sets."""
+    monkeypatch.chdir(history)
+    monkeypatch.setattr(floor, "CHUNK", 97)
+    args = ("log", "-p", "-U0", "--cc", "--format=%H", "HEAD")
+    whole = floor.added_lines(corpora.git_bytes(history, *args))
+    assert sum(map(len, whole.values())) > 0
+    assert floor.streamed_added_lines(*args) == whole
+
+
+def test_a_wrapped_hunk_count_means_no_line() -> None:
+    """git 2.39 prints an empty combined result side as 2**64-1 lines: not a range()."""
+    patch = b"diff --cc t.py\n+++ b/t.py\n@@@ -730,6 -529,6 +705,18446744073709551615 @@@\n"
+    assert floor.added_lines(patch) == {b"t.py": set()}
+
+
 def test_ratio_row_and_render() -> None:
     base = _table.Row("commit", "floor", 0.100, runs=5)
     ours = _table.ratio_row(_table.Row("commit", "agent-guard", 0.120, runs=5), base, limit=1.5)
