@@ -127,15 +127,15 @@ def run(
         judge_new = not options.all_lines and changes.kind != WHOLE_FILES
         if judge_new:
             from agent_guard.engine import new_only
+
+            stage = new_only.Run(changes, policy, objects, options, cache, workers)
         previous = None
         if judge_new and Unit.IMPORTS in groups:
             # The old blobs of the files the walk flagged are walked by the workers while
             # this process builds the import graph (one core each); `new_only` then finds
             # them in the run cache. The same walk, only sooner: the verdicts do not change.
             walked = _line_filter(code_findings, numbered, options.all_lines)
-            previous = new_only.walk_previous(
-                walked, changes, policy, objects, options, cache, workers
-            )
+            previous = new_only.walk_previous(walked, stage)
         if Unit.IMPORTS in groups:
             from agent_guard.checks.architecture import run_imports
 
@@ -144,7 +144,7 @@ def run(
             previous()
         kept = _line_filter(code_findings, numbered, options.all_lines)
         if judge_new:
-            kept = new_only.new_only(kept, changes, policy, objects, options, cache, workers)
+            kept = new_only.new_only(kept, stage)
     finally:
         workers.close()
     findings += kept

@@ -23,7 +23,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from agent_guard.changes.model import ChangedFile, ChangeSet, ObjectReader, Status
 from agent_guard.engine.cache import EngineOptions, RunCache
@@ -40,37 +40,33 @@ log = logging.getLogger(__name__)
 _EDITED = (Status.MODIFIED, Status.RENAMED, Status.COPIED, Status.TYPE_CHANGED)
 
 
-def walk_previous(
-    findings: list[Finding],
-    changes: ChangeSet,
-    policy: Policy,
-    objects: ObjectReader,
-    options: EngineOptions,
-    cache: RunCache,
-    workers: Workers,
-) -> Callable[[], object] | None:
+class Run(NamedTuple):
+    """What every step of the stage reads: the change, and the engine run's policy, object
+    reader, options, caches and workers (in `python_unit.start`'s order, after the files)."""
+
+    changes: ChangeSet
+    policy: Policy
+    objects: ObjectReader
+    options: EngineOptions
+    cache: RunCache
+    workers: Workers
+
+
+def walk_previous(findings: list[Finding], run: Run) -> Callable[[], object] | None:
     """Start walking the previous versions `new_only` will ask for on the workers (results
     land in the run cache when the returned call is made); None when there are none, or too
     few to share: `new_only` then walks them itself only if it needs them, and a decision
     it finds stored (a retried commit) needs none."""
     flagged = {f.path for f in findings if f.fingerprint is not None and not f.file_level}
-    previous = _previous(changes, lambda file: file.path in flagged)
-    if not previous or not workers.usable(len(previous)):
+    previous = _previous(run.changes, lambda file: file.path in flagged)
+    if not previous or not run.workers.usable(len(previous)):
         return None
     from agent_guard.engine import python_unit
 
-    return python_unit.start(previous, policy, objects, options, cache, workers)
+    return python_unit.start(previous, *run[1:])
 
 
-def new_only(
-    findings: list[Finding],
-    changes: ChangeSet,
-    policy: Policy,
-    objects: ObjectReader,
-    options: EngineOptions,
-    cache: RunCache,
-    workers: Workers,
-) -> list[Finding]:
+def new_only(findings: list[Finding], run: Run) -> list[Finding]:
     """The findings the change creates, not those it only touches or moves (module doc).
 
     The decision is kept across runs (`ResultStore.get_new_only`), keyed by what it is made
@@ -78,11 +74,11 @@ def new_only(
     """
     if not any(f.fingerprint is not None and not f.file_level for f in findings):
         return findings
-    store = cache.persistent(options, policy)
-    key = _decision_key(changes, findings) if store.enabled else ""
+    store = run.cache.persistent(run.options, run.policy)
+    key = _decision_key(run.changes, findings) if store.enabled else ""
     known = store.get_new_only(key) if key else None
     if known is None:
-        dropped = _dropped(findings, changes, policy, objects, options, cache, workers)
+        dropped = _dropped(findings, run)
         known = frozenset(i for i, finding in enumerate(findings) if id(finding) in dropped)
         if key:
             store.put_new_only(key, known)
@@ -108,15 +104,7 @@ def _decision_key(changes: ChangeSet, findings: list[Finding]) -> str:
     return digest.hexdigest()
 
 
-def _dropped(
-    findings: list[Finding],
-    changes: ChangeSet,
-    policy: Policy,
-    objects: ObjectReader,
-    options: EngineOptions,
-    cache: RunCache,
-    workers: Workers,
-) -> set[int]:
+def _dropped(findings: list[Finding], run: Run) -> set[int]:
     """The ids of the findings that are not new: old in their own file, renamed in place,
     or moved from another file (`_moved`)."""
     by_path: dict[str, list[Finding]] = {}
@@ -125,10 +113,10 @@ def _dropped(
             by_path.setdefault(finding.path, []).append(finding)
     from agent_guard.checks.fingerprint import Definitions, renamed_in_place, select_new
 
-    new_oids = {file.path: file.new_oid or "" for file in changes.files}
-    previous = _previous(changes, lambda file: file.path in by_path)
-    walked = _walk(previous, policy, objects, options, cache, workers)
-    texts = _Texts(objects)
+    new_oids = {file.path: file.new_oid or "" for file in run.changes.files}
+    previous = _previous(run.changes, lambda file: file.path in by_path)
+    walked = _walk(previous, run)
+    texts = _Texts(run.objects)
     # A file's two texts are read as the loop reaches them (one batch) and dropped after:
     # a push flags hundreds of files, and only their definitions' names are compared here.
     blobs = texts.stream([oid for f, _ in walked for oid in (f.new_oid or "", new_oids[f.path])])
@@ -139,7 +127,7 @@ def _dropped(
         # Counted over the whole new file: two `print(x)` where the old file had one leave
         # one new, the later one (which is what the line filter kept, if it was added).
         new_oid = new_oids[file.path]
-        whole = cache.python[(new_oid, file.path)].findings
+        whole = run.cache.python[(new_oid, file.path)].findings
         ordered = sorted(
             (f for f in whole if f.fingerprint is not None), key=lambda f: (f.line, f.column)
         )
@@ -152,20 +140,11 @@ def _dropped(
         dropped.update(id(f) for f in by_path[file.path] if (f.check, f.line, f.column) not in new)
     remaining = [f for found in by_path.values() for f in found if id(f) not in dropped]
     if remaining:
-        dropped.update(_moved(remaining, changes, policy, objects, options, cache, workers, texts))
+        dropped.update(_moved(remaining, run, texts))
     return dropped
 
 
-def _moved(
-    remaining: list[Finding],
-    changes: ChangeSet,
-    policy: Policy,
-    objects: ObjectReader,
-    options: EngineOptions,
-    cache: RunCache,
-    workers: Workers,
-    texts: _Texts,
-) -> set[int]:
+def _moved(remaining: list[Finding], run: Run, texts: _Texts) -> set[int]:
     """The ids of the `remaining` findings that the change carried from another place: each
     of their parts went away from a file the change edits or deletes (`checks.fingerprint.
     not_moved`). What went away from a file is what its old version had and its new one
@@ -173,8 +152,8 @@ def _moved(
     from agent_guard.checks.fingerprint import move_sources, moved_keys, not_moved
 
     gone: list[Finding] = []
-    new_oids = {file.path: file.new_oid for file in changes.files}
-    everything = _previous(changes, lambda _: True)
+    new_oids = {file.path: file.new_oid for file in run.changes.files}
+    everything = _previous(run.changes, lambda _: True)
     # Streamed: on a push most edited files are no source, and their texts are not kept.
     blobs = texts.stream([oid for f in everything for oid in (f.new_oid, new_oids[f.path]) if oid])
 
@@ -188,10 +167,10 @@ def _moved(
     for file, old, new in sources:
         texts.keep(file.new_oid, old)
         texts.keep(new_oids[file.path], new)
-    walked = _walk([file for file, _, _ in sources], policy, objects, options, cache, workers)
+    walked = _walk([file for file, _, _ in sources], run)
     for file, result in walked:
         new_oid = new_oids.get(file.path)
-        now = cache.python.get((new_oid, file.path)) if new_oid else None
+        now = run.cache.python.get((new_oid, file.path)) if new_oid else None
         still = Counter(key for f in (now.findings if now else ()) for key in moved_keys(f))
         # Moved away means its definition left the file; one still there was fixed in place.
         # Both texts' definitions are read only for a file that lost a finding.
@@ -263,18 +242,11 @@ def _previous(changes: ChangeSet, wanted: Callable[[ChangedFile], bool]) -> list
     ]
 
 
-def _walk(
-    files: list[ChangedFile],
-    policy: Policy,
-    objects: ObjectReader,
-    options: EngineOptions,
-    cache: RunCache,
-    workers: Workers,
-) -> list[tuple[ChangedFile, Any]]:
+def _walk(files: list[ChangedFile], run: Run) -> list[tuple[ChangedFile, Any]]:
     """The walk of `files` on the run's worker pool (blobs the run walked already come from
     the run cache)."""
     if not files:
         return []
     from agent_guard.engine import python_unit
 
-    return list(python_unit.start(files, policy, objects, options, cache, workers)())
+    return list(python_unit.start(files, *run[1:])())
