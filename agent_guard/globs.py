@@ -47,6 +47,10 @@ class GlobSet:
         object.__setattr__(self, "_compiled", [])
 
 
+# The default of a record's glob field: matches nothing, and (having no rule) never compiles.
+NO_GLOBS = GlobSet()
+
+
 def compiled_rules(
     rules: tuple[tuple[str, bool], ...], flags: int = 0
 ) -> list[tuple[re.Pattern[str], bool]]:

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from agent_guard.changes.git import (
     BatchObjectReader,
@@ -59,8 +58,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class DiffRequest:
+class DiffRequest(NamedTuple):
     """What `agent-guard diff` was asked: which change, which policy files, how strict.
 
     `target` is None for the staged change, "WORKTREE" for the work tree, else a revision
@@ -270,8 +268,7 @@ def range_approvals(
     return escalation.server_approvals(commits, settings, environ={}, signatures=signatures)
 
 
-@dataclass(frozen=True, slots=True)
-class CheckRequest:
+class CheckRequest(NamedTuple):
     """What `agent-guard check [PATH...]` was asked: whole files, like `ruff check`."""
 
     paths: tuple[Path, ...] = ()

@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent_guard.changes.git import BatchObjectReader, CommitTreeReader, Repository
@@ -116,7 +116,7 @@ def judge_push(
     first_push = False
     if policy_dir is None and default_tip is None:
         first_push = trusted.never_held_a_commit(repo)
-    updates = [replace(u, default_branch=True) if u.ref == default_name else u for u in updates]
+    updates = [u._replace(default_branch=True) if u.ref == default_name else u for u in updates]
     progress(f"listing the commits of {len(updates)} ref update(s)")
     ranges = ref_ranges(repo, objects, updates, created_base=default_tip)
     wanted = list(dict.fromkeys(oid for r in ranges for oid in r.commits))
@@ -231,7 +231,7 @@ class _Judge:
     def ref(self, ref_range: RefRange, by_oid: Mapping[str, CommitChange]) -> Verdict:
         update = ref_range.update
         if ref_range.forced:
-            update = replace(update, forced=True)
+            update = update._replace(forced=True)
         trusted = self._trusted(update)
         policy = self._policy(trusted)
         self.last_policy = policy
@@ -312,8 +312,8 @@ class _Judge:
         """A force push with new commits: the path checks on the change from the old tip to
         the new one too, so what the rewind removed is judged, not only what it adds."""
         path_checks = {s: c for s, c in policy.checks.items() if unit_of(s) is Unit.PATH}
-        narrowed = replace(policy, checks=path_checks)
-        tip_to_tip = replace(changes, commits=(), ref=None)
+        narrowed = policy._replace(checks=path_checks)
+        tip_to_tip = changes._replace(commits=(), ref=None)
         return run(tip_to_tip, narrowed, self.objects, None, options)
 
     def _escalate_refused(
@@ -338,8 +338,7 @@ class _Judge:
             else:
                 reason = suppression.reason or "no reason given"
                 result.append(
-                    replace(
-                        finding,
+                    finding._replace(
                         severity=Severity.ESCALATE,
                         suppression=None,
                         message=(
@@ -388,7 +387,7 @@ class _Judge:
         if any(f.severity is Severity.ESCALATE and verdict.blocks(f) for f in verdict.findings):
             # How to approve, said once and only where an escalation waits for approval.
             note = "; ".join(part for part in (verdict.note, SERVER_NOTE) if part)
-            verdict = replace(verdict, note=note)
+            verdict = verdict._replace(note=note)
         if trusted is not None and verdict.blocked:
             self.notes.append(f"{update.ref}: judged by the policy of {trusted.reason}")
         if verdict.blocked and update.created and self.default_tip is None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from agent_guard.checks.registry import CHECKS, lookup
 from agent_guard.errors import UsageError
@@ -26,8 +26,7 @@ from agent_guard.policy.model import Policy
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(NamedTuple):
     """Slugs to keep (`None`: all the policy enables) and slugs to drop."""
 
     select: frozenset[str] | None = None
@@ -50,7 +49,7 @@ class Selection:
             key = f"{policy.fingerprint}\0{sorted(checks)}"
             fingerprint = hashlib.sha256(key.encode()).hexdigest()
         log.info("--select/--ignore: checks on: %s", ", ".join(checks) or "none")
-        return replace(policy, checks=checks, fingerprint=fingerprint)
+        return policy._replace(checks=checks, fingerprint=fingerprint)
 
 
 ALL = Selection()

@@ -29,7 +29,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, NamedTuple
 
 from agent_guard.changes.git import fsdecode
 from agent_guard.changes.model import NO_LINES, ChangedFile, Lines, Status
@@ -379,8 +379,7 @@ def read_diff(reader: StreamReader) -> list[ChangedFile]:
     return files
 
 
-@dataclass(frozen=True, slots=True)
-class LogEntry:
+class LogEntry(NamedTuple):
     """One commit of a `git log` stream (a merge once, as its combined diff `--cc`; with
     `-m`, once per parent)."""
 

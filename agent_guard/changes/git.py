@@ -130,8 +130,7 @@ class Completed(NamedTuple):
     stderr: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class Git:
+class Git(NamedTuple):
     """Runs git in `cwd` with `GLOBAL_OPTIONS` and `environment()`: the one git runner."""
 
     cwd: Path

@@ -11,10 +11,9 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain, pairwise
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 SYMLINK_MODE = "120000"
 GITLINK_MODE = "160000"
@@ -178,8 +177,7 @@ def _lines_from_runs(data: bytes) -> Lines:
 NO_LINES = Lines()
 
 
-@dataclass(frozen=True, slots=True)
-class ChangedFile:
+class ChangedFile(NamedTuple):
     """One path the change touches, with the lines it added on the new side.
 
     `added_lines` are 1-based line numbers of the new blob that the change added or
@@ -223,8 +221,7 @@ class ChangedFile:
         return (self.path,) if self.old_path in (None, self.path) else (self.path, self.old_path)
 
 
-@dataclass(frozen=True, slots=True)
-class Commit:
+class Commit(NamedTuple):
     """A commit as the checks need it: identity, message, and who made it."""
 
     oid: str
@@ -234,16 +231,14 @@ class Commit:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class CommitChange:
+class CommitChange(NamedTuple):
     """What one commit changed against its parent(s); merges keep only what differs from all."""
 
     commit: Commit
     files: tuple[ChangedFile, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RefUpdate:
+class RefUpdate(NamedTuple):
     """One line of a push: `old new ref` (zero ids mark creation and deletion).
 
     The server fills in what git knows beyond the line, for checks of unit `ref`:
@@ -266,8 +261,7 @@ class RefUpdate:
         return not self.new.strip("0")
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeSet:
+class ChangeSet(NamedTuple):
     """What a change adds, as every entry point sees it.
 
     `files` is the net change (the final state against the base): code checks read these.
@@ -288,8 +282,7 @@ class ChangeSet:
     rewrites: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class TreeEntry:
+class TreeEntry(NamedTuple):
     """One file of a tree as git lists it: its mode and its blob id."""
 
     mode: str

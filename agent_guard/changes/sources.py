@@ -29,7 +29,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from agent_guard.changes.diffparse import (
     DIFF_FLAGS,
@@ -95,7 +95,7 @@ def _hash_worktree_file(repo: Repository, file: ChangedFile) -> ChangedFile:
     data = _read_worktree_blob(repo, file.path, file.new_mode)
     if data is None:
         return file
-    return replace(file, new_oid=blob_id(data, repo.object_format))
+    return file._replace(new_oid=blob_id(data, repo.object_format))
 
 
 def _read_worktree_blob(repo: Repository, path: str, mode: str | None) -> bytes | None:
@@ -262,7 +262,7 @@ def read_commit_changes(
     what differs from all of its parents.
 
     Commits are immutable, so what each one changed is kept across runs in the repository's
-    result store (`<git-dir>/agent-guard/changes-v1/`): a re-push or CI re-run asks `git log
+    result store (`<git-dir>/agent-guard/changes-v2/`): a re-push or CI re-run asks `git log
     -p` only for commits it has not seen. The rest go to `git log --stdin` in chunks of
     LOG_CHUNK commits, so git's own memory stays bounded however large the push.
     """
@@ -335,9 +335,9 @@ def merge_contribution(
         textual = all(v.status is Status.MODIFIED and not v.binary for v in versions)
         if textual and not added and all(v.new_mode == v.old_mode for v in versions):
             if dropped is not None:
-                dropped.append(replace(first, added_lines=NO_LINES))
+                dropped.append(first._replace(added_lines=NO_LINES))
             continue
-        result.append(replace(first, added_lines=added))
+        result.append(first._replace(added_lines=added))
     return result
 
 
@@ -483,8 +483,7 @@ def _rewrites(repo: Repository, objects: BatchObjectReader, update: RefUpdate, t
     return bool(out.strip())
 
 
-@dataclass(frozen=True, slots=True)
-class RefRange:
+class RefRange(NamedTuple):
     """What one ref update of a push asks the server to accept, as git sees it.
 
     `commits`: every commit in `base..tip` of THIS ref, oldest first, whether or not the

@@ -49,7 +49,7 @@ import ast
 import io
 import re
 import tokenize
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from agent_guard.checks.base import make_finding
 from agent_guard.checks.options import Option
@@ -183,7 +183,7 @@ class BannedCode(Check[None]):
             "write what the rule asks for instead; if this use is needed, say why with "
             "`# agent-guard: ignore[banned-code] <reason>`",
         )
-        self.walk.findings.append(replace(finding, severity=binding.severity, rule=binding.rule))
+        self.walk.findings.append(finding._replace(severity=binding.severity, rule=binding.rule))
 
     # --- statements and imports -----------------------------------------------------------
 

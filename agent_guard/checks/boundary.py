@@ -37,7 +37,6 @@ Fix
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -188,4 +187,4 @@ def _finding(
         ),
     )
     rule = boundary.rule or settings.rule
-    return dataclasses.replace(finding, rule=rule) if rule is not finding.rule else finding
+    return finding._replace(rule=rule) if rule is not finding.rule else finding

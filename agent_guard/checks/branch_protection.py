@@ -34,7 +34,6 @@ pushed commits, add a revert commit (`git revert`) instead of rewriting the bran
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import replace
 
 from agent_guard.checks.base import Context, RefUnit, Unit, make_finding
 from agent_guard.checks.options import Option
@@ -89,7 +88,7 @@ class BranchProtectionCheck:
                 continue
             message = _message(what, branch)
             finding = make_finding(context.settings, "", 1, 1, message, _FIXES[hit])
-            findings.append(replace(finding, severity=binding.severity, rule=binding.rule))
+            findings.append(finding._replace(severity=binding.severity, rule=binding.rule))
             break  # one finding per ref update: the first rule that forbids it
         return findings
 

@@ -80,9 +80,8 @@ class CommitMessageCheck:
 
 
 def _with_rule(finding: Finding, binding: Binding) -> Finding:
-    from dataclasses import replace
 
-    return replace(finding, severity=binding.severity, rule=binding.rule)
+    return finding._replace(severity=binding.severity, rule=binding.rule)
 
 
 CHECK = CommitMessageCheck()

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import replace
 
 from agent_guard.checks.options import Option
 from agent_guard.checks.python import Check, Walk
@@ -95,8 +94,8 @@ class Docstring(Check[None]):
             "add a docstring: its first line says what it does (and why, when not obvious)",
         )
         found = self.walk.findings[-1]  # the rule that asks for it, at its severity
-        self.walk.findings[-1] = replace(
-            found, severity=self.binding.severity, rule=self.binding.rule
+        self.walk.findings[-1] = found._replace(
+            severity=self.binding.severity, rule=self.binding.rule
         )
 
     def _public(self, node: _Definition) -> bool:

@@ -51,8 +51,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from agent_guard.changes.model import ChangeSet, TreeReader
 from agent_guard.checks.base import Context, Unit, make_finding
@@ -255,8 +254,7 @@ def is_manifest(path: str) -> bool:
     return directory.rpartition("/")[2] == "requirements" and name.endswith((".txt", ".in"))
 
 
-@dataclass(frozen=True, slots=True)
-class Dependency:
+class Dependency(NamedTuple):
     name: str  # the distribution as written
     line: int
 

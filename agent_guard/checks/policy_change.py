@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from functools import cache, lru_cache
 
 from agent_guard.changes.model import ChangedFile
@@ -301,7 +300,7 @@ def git_dir_finding(
         commit=commit,
         extra=(("policy_path", hit), ("kind", "git-dir")),
     )
-    return replace(finding, severity=Severity.ERROR)
+    return finding._replace(severity=Severity.ERROR)
 
 
 def check_file(

@@ -38,8 +38,6 @@ touching the protected file.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from agent_guard.changes.model import ChangedFile, Status
 from agent_guard.checks.base import Context, FileUnit, Unit, make_finding
 from agent_guard.checks.options import Option
@@ -97,7 +95,7 @@ def check_file(
             commit=commit,
             extra=(("pattern", protected.pattern), ("protected_path", hit)),
         )
-        findings.append(replace(finding, rule=protected.rule or settings.rule))
+        findings.append(finding._replace(rule=protected.rule or settings.rule))
         break
     return findings
 

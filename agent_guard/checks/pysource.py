@@ -19,7 +19,7 @@ import io
 import re
 import sys
 import tokenize
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class SourceError(Exception):
@@ -45,8 +45,7 @@ class SourceError(Exception):
         self.syntax = syntax  # a SyntaxError of the grammar (not bytes, not nesting)
 
 
-@dataclass(frozen=True, slots=True)
-class ImportRecord:
+class ImportRecord(NamedTuple):
     """One imported name as written, resolved to an absolute dotted module where possible.
 
     `module` is absolute (relative imports resolved against the importing module; None when
@@ -85,8 +84,7 @@ def decode(data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-@dataclass(frozen=True, slots=True)
-class NewerSyntax:
+class NewerSyntax(NamedTuple):
     """A file that parses only on a newer Python: which one, the construct, and where."""
 
     version: tuple[int, int]

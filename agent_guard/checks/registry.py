@@ -9,8 +9,8 @@ does not import any check.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from agent_guard.model import Severity
 
@@ -32,8 +32,7 @@ class Unit(StrEnum):
         return self in (Unit.PYTHON, Unit.IMPORTS)
 
 
-@dataclass(frozen=True, slots=True)
-class CheckInfo:
+class CheckInfo(NamedTuple):
     slug: str
     code: str
     family: str  # "path" | "python" | "architecture" | "secret" | "commit": how docs group it

@@ -60,7 +60,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import replace
 from functools import cache
 from typing import NamedTuple
 
@@ -219,21 +218,20 @@ def scan_blob(
     # `source` is set here, masked: the engine fills it from the blob for other checks only,
     # and every report (text, JSON, SARIF) prints it as it is.
     return [
-        replace(
-            make_finding(
-                settings,
-                path,
-                hit.line,
-                hit.column,
-                f"{hit.label} `{hit.masked}` in {where}: rotate it, it may already be exposed",
-                FIX if path else MESSAGE_FIX,
-                commit=commit,
-                extra=(
-                    ("kind", hit.kind),
-                    ("masked", hit.masked),
-                    ("masked_source", hit.masked_line),
-                ),
+        make_finding(
+            settings,
+            path,
+            hit.line,
+            hit.column,
+            f"{hit.label} `{hit.masked}` in {where}: rotate it, it may already be exposed",
+            FIX if path else MESSAGE_FIX,
+            commit=commit,
+            extra=(
+                ("kind", hit.kind),
+                ("masked", hit.masked),
+                ("masked_source", hit.masked_line),
             ),
+        )._replace(
             source=hit.masked_line,
         )
         for hit in scan_text(path, text, added_lines, config)

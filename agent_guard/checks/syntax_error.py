@@ -36,7 +36,6 @@ the agent-guard hooks (and the same Python in CI).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import sys
 
@@ -116,7 +115,7 @@ class SyntaxVersion(Check[str | None]):
                 # Newer than agent-guard's Python, not wrong for the project: said, never a
                 # block (under --fail-on warning either).
                 last = walk.findings[-1]
-                walk.findings[-1] = dataclasses.replace(last, severity=Severity.ADVISORY)
+                walk.findings[-1] = last._replace(severity=Severity.ADVISORY)
 
 
 CHECK = SyntaxVersion

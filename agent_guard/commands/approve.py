@@ -28,7 +28,7 @@ the server's git config, or a GPG keyring, are read here from this machine.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -283,7 +283,7 @@ def command(revision_range: str | None, amend: bool, policy_dir: Path | None, dr
                 "that no approval lifts (run `agent-guard diff` to see them)"
             )
         return EXIT_OK
-    render(replace(verdict, findings=tuple(waiting)), "text", sys.stdout)
+    render(verdict._replace(findings=tuple(waiting)), "text", sys.stdout)
     click.echo(
         f"agent-guard: {len(waiting)} escalation(s) in {where.label} need an approval the "
         "server accepts (a commit signed by an approver)"

@@ -30,7 +30,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import replace
 from typing import Any
 
 from agent_guard.changes.git import BlobTooLarge
@@ -150,7 +149,7 @@ def run(
     findings += kept
     for change in changes.commits:
         found = run_checks(groups.get(Unit.MESSAGE, ()), MessageUnit(change.commit), context)
-        findings += [replace(f, commit=f.commit or change.commit.oid) for f in found]
+        findings += [f._replace(commit=f.commit or change.commit.oid) for f in found]
     if changes.ref is not None:
         findings += run_checks(groups.get(Unit.REF, ()), RefUnit(changes.ref, changes), context)
 
@@ -172,7 +171,7 @@ def _run_applicable(
     if not applicable:
         return []
     found = run_checks(applicable, FileUnit(file, commit), context)
-    return [f if f.commit is not None else replace(f, commit=commit) for f in found]
+    return [f if f.commit is not None else f._replace(commit=commit) for f in found]
 
 
 # -- filter, suppressions, source ----------------------------------------------------------
@@ -288,8 +287,8 @@ def _with_source(
             (n for n in sorted(file.added_lines) if n <= len(lines) and lines[n - 1].strip()),
             finding.line,
         )
-        finding = replace(finding, line=line)
-    return replace(finding, source=lines[finding.line - 1].rstrip())
+        finding = finding._replace(line=line)
+    return finding._replace(source=lines[finding.line - 1].rstrip())
 
 
 def _file_of(finding: Finding, changes: ChangeSet) -> ChangedFile | None:

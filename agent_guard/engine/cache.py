@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from agent_guard.changes.model import ObjectReader
 from agent_guard.model import Finding
@@ -24,8 +24,7 @@ if TYPE_CHECKING:
     from agent_guard.verdict.suppressions import MaySuppress, Suppression
 
 
-@dataclass(frozen=True, slots=True)
-class EngineOptions:
+class EngineOptions(NamedTuple):
     """How to run: `all_lines` reports whole files; `cache_dir` is for cross-file caches."""
 
     all_lines: bool = False

@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from agent_guard.changes.git import BlobTooLarge
@@ -89,7 +88,7 @@ def run(
                         wanted.setdefault(file.new_oid, []).append((commit, key, file))
                         continue
                     cache.content[key] = list(stored)
-                findings += [replace(found, commit=commit) for found in cache.content[key]]
+                findings += [found._replace(commit=commit) for found in cache.content[key]]
     findings += _check_messages(group, context, cache, store)
     keys = {
         oid: list({key: (key, file) for _, key, file in items}.values())
@@ -103,7 +102,7 @@ def run(
             if key not in cache.content:
                 cache.content[key] = checked[key]
                 store.put_secrets(key[1], f"{key[0]}\0{key[2]}", key[3], tuple(checked[key]))
-            findings += [replace(found, commit=commit) for found in cache.content[key]]
+            findings += [found._replace(commit=commit) for found in cache.content[key]]
     return findings
 
 
@@ -178,7 +177,7 @@ def _check_messages(
             store.put_secrets(oid, where, None, tuple(found_in))
         for oid, _ in units:
             found_here = cache.content[(settings.slug, oid, "\0message", None)]
-            findings += [replace(found, commit=oid) for found in found_here]
+            findings += [found._replace(commit=oid) for found in found_here]
     return findings
 
 
@@ -212,7 +211,7 @@ def _check_batch(
     for found in _run_one(key, ContentUnit(file, None, b"".join(parts), None), context):
         oid, line = where[found.line - 1] if 1 <= found.line <= len(where) else ("", 0)
         if oid:
-            yield oid, replace(found, line=line)
+            yield oid, found._replace(line=line)
 
 
 def _check_blobs(task: Task, context: Context, workers: Workers) -> dict[ContentKey, list[Finding]]:
@@ -296,7 +295,7 @@ def _check_large(
             # A finding on a context line is its own segment's (a file-name finding on line
             # 1 is the first segment's): keep each once.
             checked[key] += [
-                replace(f, line=numbers[f.line - 1]) for f in found if f.line - 1 in owned
+                f._replace(line=numbers[f.line - 1]) for f in found if f.line - 1 in owned
             ]
     return checked
 

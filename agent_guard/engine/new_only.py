@@ -22,7 +22,6 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from agent_guard.changes.model import ChangedFile, ChangeSet, ObjectReader, Status
@@ -237,7 +236,7 @@ def _previous(changes: ChangeSet, wanted: Callable[[ChangedFile], bool]) -> list
         for file in changes.files
         if file.status in _EDITED or file.status is Status.DELETED
         if file.old_oid and set(file.old_oid) != {"0"} and wanted(file)
-        for old in [replace(file, status=Status.MODIFIED, new_oid=file.old_oid, old_oid=None)]
+        for old in [file._replace(status=Status.MODIFIED, new_oid=file.old_oid, old_oid=None)]
         if is_python_source(old)
     ]
 

@@ -52,9 +52,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Bump when the shape or the meaning of a stored value changes (v3: per-part fingerprints).
-FOLDER = "results-v3"
-CHANGES_FOLDER = "changes-v1"  # per-commit changes (see `ResultStore.get_changes`)
+# Bump when the shape or the meaning of a stored value changes (v3: per-part fingerprints;
+# v4: findings and changed files pickle as named tuples).
+FOLDER = "results-v4"
+CHANGES_FOLDER = "changes-v2"  # per-commit changes (see `ResultStore.get_changes`)
 MAGIC = b"agent-guard-results 1\n"
 MAX_PACKS = 16  # beyond this, the small packs are merged into one
 SMALL_PACK = 4 << 20  # bytes: packs under this are merged (a commit's, a short push's)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from agent_guard.globs import compile_globs
 from agent_guard.model import Rule
@@ -242,7 +242,7 @@ def _add(
     for component in (source, target):
         if resolver.configured.get(component.name) is not component:
             origin = f"{rule.file}:{rule.line}"
-            derived.components.setdefault(component.name, replace(component, origin=origin))
+            derived.components.setdefault(component.name, component._replace(origin=origin))
     derived.boundaries.setdefault(
         (source.name, target.name),
         Boundary(source.name, target.name, indirect, rule, derived=True),

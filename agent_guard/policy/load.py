@@ -11,17 +11,15 @@ tip of the ref, never from the commits being pushed).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import os
 import pickle
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from agent_guard import __version__
 from agent_guard.errors import UsageError
@@ -60,7 +58,7 @@ NESTED_NAMES = ("AGENTS.md", "CLAUDE.md", "GEMINI.md")
 CONFIG_FILE = ".agent-guard.yaml"
 BASELINE_FILE = ".agent-guard-baseline.json"  # `agent-guard baseline` (verdict/baseline.py)
 PYPROJECT = "pyproject.toml"
-CACHE_FORMAT = 6  # bump when the pickled shape or the compiler changes
+CACHE_FORMAT = 7  # bump when the pickled shape or the compiler changes
 # (5: derived boundaries; 6: nested rule files scope their protected names)
 # The files that make a folder a package: listed only when a boundary rule names a component
 # the config does not define, and then part of the cache key (see `_Packages`).
@@ -183,15 +181,13 @@ def find_root(start: Path) -> Path:
     return start
 
 
-@dataclass(frozen=True, slots=True)
-class _ConfigInput:
+class _ConfigInput(NamedTuple):
     name: str | None  # display path, None: no config at all
     data: bytes
     kind: str  # "yaml" | "pyproject" | "none"
 
 
-@dataclass(frozen=True, slots=True)
-class _CacheEntry:
+class _CacheEntry(NamedTuple):
     format: int
     patterns: tuple[str, ...] | None  # the rule globs the config asked for (None: explicit)
     key: str
@@ -253,7 +249,7 @@ def _with_baseline(policy: Policy, source: PolicySource) -> Policy:
         return policy
     from agent_guard.verdict.baseline import parse
 
-    return dataclasses.replace(policy, baseline=parse(data, BASELINE_FILE))
+    return policy._replace(baseline=parse(data, BASELINE_FILE))
 
 
 def _compiled(
@@ -284,7 +280,7 @@ def _compiled(
         if key == entry.key:
             log.debug("policy from cache %s", cache_file)
             if entry.policy.fingerprint != key:
-                return dataclasses.replace(entry.policy, fingerprint=key)
+                return entry.policy._replace(fingerprint=key)
             return entry.policy
 
     parsed_config = _parse_config(config_input)
@@ -296,7 +292,7 @@ def _compiled(
     lister = _Packages(source)
     compiled = compile_files(parsed_config, files, patterns or (), packages=lister)
     key = _full_key(head, files, skipped, lister.listed)
-    policy = dataclasses.replace(compiled, fingerprint=key, unread=tuple(skipped))
+    policy = compiled._replace(fingerprint=key, unread=tuple(skipped))
     if cache_file is not None:
         entry = _CacheEntry(CACHE_FORMAT, patterns, key, policy, lister.listed is not None)
         _write_cache(cache_file, entry)

@@ -7,18 +7,16 @@ be cached on disk and loaded on the commit-time hot path without importing them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from agent_guard.globs import GlobSet
-from agent_guard.model import Rule, Severity
+from agent_guard.globs import NO_GLOBS, GlobSet
+from agent_guard.model import NO_ENTRIES, Rule, Severity
 
 if TYPE_CHECKING:
     from agent_guard.verdict.baseline import Baseline
 
 
-@dataclass(frozen=True, slots=True)
-class RuleFile:
+class RuleFile(NamedTuple):
     """One rule file: its front matter as written, the files it governs, and its rules."""
 
     path: str
@@ -27,16 +25,15 @@ class RuleFile:
     rules: tuple[Rule, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class CheckSettings:
+class CheckSettings(NamedTuple):
     """One enabled check: its severity, the rules it enforces, where it runs, its options."""
 
     slug: str
     severity: Severity
     rules: tuple[Rule, ...] = ()
-    include: GlobSet = field(default_factory=GlobSet)  # empty: every file
-    exclude: GlobSet = field(default_factory=GlobSet)
-    options: Mapping[str, object] = field(default_factory=dict)
+    include: GlobSet = NO_GLOBS  # empty: every file
+    exclude: GlobSet = NO_GLOBS
+    options: Mapping[str, object] = NO_ENTRIES
 
     @property
     def rule(self) -> Rule | None:
@@ -49,8 +46,7 @@ class CheckSettings:
         return not self.exclude.matches(path)
 
 
-@dataclass(frozen=True, slots=True)
-class ProtectedPath:
+class ProtectedPath(NamedTuple):
     """A path pattern whose change needs escalation, and the rule that says so."""
 
     pattern: str
@@ -58,8 +54,7 @@ class ProtectedPath:
     rule: Rule | None  # None: named in the config's `escalation.protected`
 
 
-@dataclass(frozen=True, slots=True)
-class Component:
+class Component(NamedTuple):
     """A named part of the code: files by path glob, imported names by module prefix."""
 
     name: str
@@ -68,8 +63,7 @@ class Component:
     origin: str = ""  # "FILE:LINE" of the rule it was derived from; "" when configured
 
 
-@dataclass(frozen=True, slots=True)
-class Boundary:
+class Boundary(NamedTuple):
     """`source` must not reach `target` (directly, or through first-party modules if indirect)."""
 
     source: str
@@ -79,8 +73,7 @@ class Boundary:
     derived: bool = False  # drawn from `rule`'s sentence, not from the config's `boundaries`
 
 
-@dataclass(frozen=True, slots=True)
-class EscalationSettings:
+class EscalationSettings(NamedTuple):
     """Who may approve an escalation, and how the server recognises them."""
 
     approvers: tuple[str, ...] = ()
@@ -90,8 +83,7 @@ class EscalationSettings:
     server_suppressible: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Binding:
+class Binding(NamedTuple):
     """One rule asking one check for something specific: the paths it protects, the constructs
     it bans, the boundary it draws, the trailer it requires.
 
@@ -106,8 +98,8 @@ class Binding:
     check: str
     severity: Severity
     params: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    include: GlobSet = field(default_factory=GlobSet)
-    exclude: GlobSet = field(default_factory=GlobSet)
+    include: GlobSet = NO_GLOBS
+    exclude: GlobSet = NO_GLOBS
 
     def param(self, name: str) -> tuple[str, ...]:
         return next((values for key, values in self.params if key == name), ())
@@ -118,18 +110,17 @@ class Binding:
         return not self.exclude.matches(path)
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(NamedTuple):
     """Everything the engine needs to judge a change, and nothing it does not."""
 
     rule_files: tuple[RuleFile, ...] = ()
     config_path: str | None = None
-    checks: Mapping[str, CheckSettings] = field(default_factory=dict)
+    checks: Mapping[str, CheckSettings] = NO_ENTRIES
     protected: tuple[ProtectedPath, ...] = ()
-    policy_files: GlobSet = field(default_factory=GlobSet)
-    components: Mapping[str, Component] = field(default_factory=dict)
+    policy_files: GlobSet = NO_GLOBS
+    components: Mapping[str, Component] = NO_ENTRIES
     boundaries: tuple[Boundary, ...] = ()
-    escalation: EscalationSettings = field(default_factory=EscalationSettings)
+    escalation: EscalationSettings = EscalationSettings()
     # What the compiler could not enforce and why (e.g. a rule names a component the config
     # does not define); `agent-guard rules` shows these.
     notes: tuple[str, ...] = ()

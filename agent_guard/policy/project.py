@@ -13,11 +13,10 @@ a rule) did not set it. `describe` tells `agent-guard explain` where each value 
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agent_guard.changes.model import TreeReader
 from agent_guard.policy.model import Policy
@@ -35,8 +34,7 @@ FILLED: tuple[tuple[str, str, str], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectMetadata:
+class ProjectMetadata(NamedTuple):
     """The facts read from the project's packaging files, each with where it was read."""
 
     requires_python: str = ""
@@ -162,7 +160,7 @@ def with_project(policy: Policy, metadata: ProjectMetadata) -> Policy:
         if settings is None or not value or option in settings.options:
             continue
         options = {**settings.options, option: value}
-        checks[slug] = dataclasses.replace(settings, options=options)
+        checks[slug] = settings._replace(options=options)
         filled.append(f"{slug}.{option}={value!r}")
         log.debug("%s.%s = %r, from %s", slug, option, value, source)
     if not filled:
@@ -171,7 +169,7 @@ def with_project(policy: Policy, metadata: ProjectMetadata) -> Policy:
     if policy.fingerprint:
         key = f"{policy.fingerprint}\0project\0{filled}"
         fingerprint = hashlib.sha256(key.encode()).hexdigest()
-    return dataclasses.replace(policy, checks=checks, fingerprint=fingerprint)
+    return policy._replace(checks=checks, fingerprint=fingerprint)
 
 
 def describe(slug: str, policy: Policy | None, metadata: ProjectMetadata) -> list[str]:

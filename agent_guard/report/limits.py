@@ -12,9 +12,10 @@ are always about every finding. The worst case stays well under 1 MiB of text
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from typing import NamedTuple
 
-from agent_guard.model import Finding
+from agent_guard.model import NO_ENTRIES, Finding
 from agent_guard.verdict import Verdict
 
 MAX_PER_FILE = 20
@@ -25,13 +26,12 @@ MAX_TEXT = 500
 MAX_OUTPUT = 768 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Shown:
+class Shown(NamedTuple):
     """The findings a report lists, and how many it leaves out (in all, and per path)."""
 
     findings: tuple[Finding, ...]
     omitted: int = 0
-    omitted_by_path: dict[str, int] = field(default_factory=dict)
+    omitted_by_path: Mapping[str, int] = NO_ENTRIES
 
     def summary(self) -> str | None:
         """`and 77,219 more findings (app/keys.txt: 77,000; ...)`, or None when none left out."""
@@ -73,8 +73,7 @@ def _cut(finding: Finding) -> Finding:
     if _short(finding):
         return finding
     source = finding.source
-    return replace(
-        finding,
+    return finding._replace(
         message=_cut_text(finding.message),
         source=None if source is None else _cut_text(source),
     )

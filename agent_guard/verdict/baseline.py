@@ -34,7 +34,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from agent_guard.errors import UsageError
 from agent_guard.model import Finding, Severity
@@ -129,7 +129,7 @@ def mark(
             found = key(finding)
             if budget[found] > 0:
                 budget[found] -= 1
-                marked.append(replace(finding, baselined=True))
+                marked.append(finding._replace(baselined=True))
                 continue
         marked.append(finding)
     return marked

@@ -12,13 +12,12 @@ approval is plain data.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
-from agent_guard.model import Finding, Severity
+from agent_guard.model import NO_ENTRIES, Finding, Severity
 
 
-@dataclass(frozen=True, slots=True)
-class Approvals:
+class Approvals(NamedTuple):
     """Who approved what: per commit (oid -> approver), or everything (e.g. pusher).
 
     A finding without a commit (staged changes, the net change of a push) is approved only
@@ -26,7 +25,7 @@ class Approvals:
     trailer").
     """
 
-    by_commit: Mapping[str, str] = field(default_factory=dict)
+    by_commit: Mapping[str, str] = NO_ENTRIES
     everything: str | None = None
     note: str | None = None
 
@@ -39,8 +38,7 @@ class Approvals:
 NO_APPROVALS = Approvals()
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The findings (approvals applied), whether they block, and what the report needs."""
 
     findings: tuple[Finding, ...]
@@ -135,9 +133,9 @@ def decide(
     for finding in findings:
         approver = approvals.approver_of(finding)
         if finding.severity is Severity.ESCALATE and approver is not None:
-            decided.append(replace(finding, approved=True, approved_by=approver))
+            decided.append(finding._replace(approved=True, approved_by=approver))
         else:
             decided.append(finding)
     verdict = Verdict(tuple(decided), False, threshold, tuple(approvers), approvals.note)
     blocked = any(verdict.blocks(finding) for finding in decided)
-    return replace(verdict, blocked=blocked)
+    return verdict._replace(blocked=blocked)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from agent_guard.checks.base import make_finding
 from agent_guard.checks.registry import lookup
@@ -46,8 +46,7 @@ _PRAGMA = re.compile(r"pragma\s*:\s*allowlist\s+(nextline\s+)?secret\b([^\n]*)",
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(NamedTuple):
     """One suppression comment: the line it covers, which checks it names, and why.
 
     `line` is the line whose findings it accepts (the next one for `allowlist nextline`);
@@ -200,7 +199,7 @@ def mark(
             marked.append(finding)
         else:
             suppressed = Suppressed(match.reason, match.written_at, allowed(finding, match))
-            marked.append(replace(finding, suppression=suppressed))
+            marked.append(finding._replace(suppression=suppressed))
     return marked
 
 

@@ -12,7 +12,7 @@ import ast
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ class Corpus:
         """The case's file alone, as the engine sees a commit that adds it."""
         file = self.files[case.path]
         [commit] = self.change.commits
-        alone = replace(self.change, files=(file,), commits=(CommitChange(commit.commit, (file,)),))
+        alone = self.change._replace(files=(file,), commits=(CommitChange(commit.commit, (file,)),))
         verdict = evaluate(
             self.repo,
             self.objects,

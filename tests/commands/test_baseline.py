@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
 
 from agent_guard.model import Finding, Severity
 from agent_guard.verdict.baseline import Baseline, key, mark
@@ -170,7 +169,7 @@ def test_escalations_are_never_baselined() -> None:
     escalate = Severity.ESCALATE
     protected = Finding("protected-file", "AG001", escalate, "app/models.py", 1, 1, "m", "f")
     printed = Finding("print-call", "AG102", Severity.ERROR, "app/x.py", 2, 5, "m", "f")
-    printed = replace(printed, fingerprint="abc")
+    printed = printed._replace(fingerprint="abc")
     baseline = Baseline({key(protected): 1, key(printed): 1})
     marked = mark([protected, printed], baseline, whole_files=False)
     assert [f.baselined for f in marked] == [False, True]

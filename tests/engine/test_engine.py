@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from agent_guard.changes.model import ChangedFile, Status
 from agent_guard.engine import _line_filter
 from agent_guard.model import Finding, Severity
@@ -25,7 +23,7 @@ def test_line_filter_keeps_changed_lines_and_scopes() -> None:
         _finding("missing-annotation", 2, scope=(2, 8)),  # body line 5 changed
         _finding("missing-annotation", 20, scope=(20, 30)),
         _finding("protected-file", 1),  # path checks are about the change itself
-        replace(_finding("syntax-error", 40), file_level=True),
+        _finding("syntax-error", 40)._replace(file_level=True),
     ]
     kept = _line_filter(findings, [file], all_lines=False)
     assert [(f.check, f.line) for f in kept] == [

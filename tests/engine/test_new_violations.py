@@ -3,7 +3,6 @@ only touches or moves code that already had it (issue 15, point 1)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -366,7 +365,7 @@ def test_the_decision_is_read_back_for_the_same_change_and_only_for_it(
 ) -> None:
     from agent_guard.engine import new_only
 
-    policy = replace(POLICY, fingerprint="policy-under-test")  # a fingerprint: a store
+    policy = POLICY._replace(fingerprint="policy-under-test")  # a fingerprint: a store
     _base(repo, "def total(values, start=0):\n    return sum(values) + start\n")
     touched = "def total(values, start=1):\n    print(values)\n    return sum(values) + start\n"
     repo.write("app/service.py", touched)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agent_guard.changes.model import TreeReader
 from agent_guard.checks.importgraph.cache import import_store
@@ -31,8 +31,7 @@ from agent_guard.engine.results import ResultStore
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
     """`source` (a path) imports `module`; `target` is its first-party file, None if external."""
 
     source: str

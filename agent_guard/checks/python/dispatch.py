@@ -8,7 +8,6 @@ import ast
 import importlib
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
 
 from agent_guard.checks.base import make_finding
@@ -228,8 +227,7 @@ def check_python(path: str, text: str, tree: ast.Module, policy: Policy) -> Pyth
     return PythonResult(walk.findings, tuple(walk.imports))
 
 
-@dataclass(frozen=True, slots=True)
-class BlobResult:
+class BlobResult(NamedTuple):
     """What checking one Python blob gives the engine: everything it needs afterwards.
 
     `findings` cover the whole file, with their source lines filled in (so a result kept
@@ -283,7 +281,7 @@ def _fingerprinted(
         if source is None and 0 < finding.line <= len(lines):
             source = lines[finding.line - 1].rstrip()
         key = fingerprint(finding, lines, tree)
-        done.append(replace(finding, source=source, fingerprint=key))
+        done.append(finding._replace(source=source, fingerprint=key))
     return tuple(done)
 
 
@@ -291,7 +289,7 @@ def _sourced(findings: Sequence[Finding], lines: list[str]) -> tuple[Finding, ..
     return tuple(
         finding
         if finding.source is not None or not 0 < finding.line <= len(lines)
-        else replace(finding, source=lines[finding.line - 1].rstrip())
+        else finding._replace(source=lines[finding.line - 1].rstrip())
         for finding in findings
     )
 
@@ -300,7 +298,7 @@ def _unparsable(path: str, error: SourceError, policy: Policy) -> list[Finding]:
     settings = policy.enabled("syntax-error")
     if settings is None or not settings.applies_to(path):
         return []
-    return [replace(syntax_error_finding(path, error, settings), file_level=True)]
+    return [syntax_error_finding(path, error, settings)._replace(file_level=True)]
 
 
 def too_large(path: str, size: int, limit: int, policy: Policy) -> BlobResult:
@@ -322,7 +320,7 @@ def too_large(path: str, size: int, limit: int, policy: Policy) -> BlobResult:
         "it and approve this change"
     )
     finding = make_finding(settings, path, 1, 1, message, fix)
-    return BlobResult((replace(finding, file_level=True, severity=Severity.ESCALATE),), None, False)
+    return BlobResult((finding._replace(file_level=True, severity=Severity.ESCALATE),), None, False)
 
 
 def _too_deep(walk: Walk, policy: Policy) -> None:
@@ -353,7 +351,7 @@ def syntax_error_finding(path: str, error: SourceError, settings: CheckSettings)
             f"run agent-guard on {error.newer.partition(':')[0]} or newer to check this file "
             "(for pre-commit: `language_version`); no other code check ran on it",
         )
-        return replace(finding, severity=Severity.ADVISORY)
+        return finding._replace(severity=Severity.ADVISORY)
     return make_finding(
         settings,
         path,
