@@ -162,3 +162,58 @@ def test_hot_commands_do_not_import_click(staged_repo: GitRepo, args: tuple[str,
     assert not {name for name in modules if name.split(".")[0] == "click"}
     helped = importtime(staged_repo, *args, "--help")
     assert helped.returncode == 0 and "click" in imported_modules(helped.stderr)
+
+
+# The dataclasses a commit may create: types that cache or mutate, or are generic. Every
+# other record on the hot path is a NamedTuple (docs/architecture.md, "A new record"):
+# a frozen dataclass costs about 1.5 ms to create on Python 3.12, and 44 of them were a
+# fifth of the commit hook's CPU.
+HOT_DATACLASSES = frozenset(
+    {
+        "agent_guard.changes.diffparse._Combined",
+        "agent_guard.changes.diffparse._Raw",
+        "agent_guard.changes.git.Repository",
+        "agent_guard.checks.options.Option",
+        "agent_guard.engine.cache.RunCache",
+        "agent_guard.globs.GlobSet",
+    }
+)
+
+COUNT_DATACLASSES = """\
+import dataclasses, sys
+from agent_guard.cli import main
+code = main(sys.argv[1:])
+for name, module in sorted(sys.modules.items()):
+    if name.startswith("agent_guard"):
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == name:
+                if dataclasses.is_dataclass(value):
+                    sys.stderr.write(f"dataclass: {name}.{value.__qualname__}\\n")
+sys.stderr.write("counted\\n")
+sys.exit(code)
+"""
+
+
+def hot_dataclasses(repo: GitRepo, *args: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_DATACLASSES, *args],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode in (0, 1) and "counted" in done.stderr, done.stderr[-2000:]
+    marker = "dataclass: "
+    return {line[len(marker) :] for line in done.stderr.splitlines() if line.startswith(marker)}
+
+
+@pytest.mark.parametrize("args", [("hook", "pre-commit"), ("diff", "--staged")])
+def test_hot_path_records_are_named_tuples(staged_repo: GitRepo, args: tuple[str, ...]) -> None:
+    hot_dataclasses(staged_repo, *args)  # fills the policy cache
+    created = hot_dataclasses(staged_repo, *args)
+    assert "agent_guard.model.Finding" not in created
+    assert created <= HOT_DATACLASSES, (
+        f"`agent-guard {' '.join(args)}` creates dataclasses {sorted(created - HOT_DATACLASSES)}: "
+        "make them NamedTuples (docs/architecture.md, 'A new record') or import them lazily"
+    )
+    assert created, "the run loaded no dataclass at all: the detector is not looking"
