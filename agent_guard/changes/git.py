@@ -60,6 +60,12 @@ GLOBAL_OPTIONS: tuple[str, ...] = (
     "log.showSignature=false",  # `git log` prints what --format says, nothing more
     "-c",
     "diff.submodule=short",  # a gitlink's patch as diffparse expects it
+    # A push's `git log -p` and its long-lived `cat-file` read every blob of the push; with
+    # git's default 96 MiB cache of delta bases each grew to ~180 MiB (sympy: a 1,000 and a
+    # 10,000-commit push). 16 MiB keeps each near 90 MiB, mostly the mapped pack, at no
+    # measurable cost in time (benchmarks/push_scale.py, push_time.py).
+    "-c",
+    "core.deltaBaseCacheLimit=16m",
 )
 # Variables of the caller's environment that change a call behind its command line, removed:
 # GIT_DIFF_OPTS overrides -U0 (every "added line" would come with context lines);
@@ -69,10 +75,6 @@ _UNSET_ENV = ("GIT_DIFF_OPTS", "GIT_EXTERNAL_DIFF", "GIT_REPLACE_REF_BASE")
 # Set on every call: messages in English (errors are matched, e.g. "not a git repository";
 # gettext ignores LANGUAGE under C), and never a prompt for credentials.
 _FIXED_ENV = {"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
-# The one long-lived cat-file reads every blob of a push; with git's default 96 MiB cache of
-# delta bases it grew to ~180 MiB on a 10,000-commit push. 16 MiB kept it at ~90 MiB
-# (mostly the mapped pack) at no measurable cost in time (benchmarks/push_time.py).
-CAT_FILE_CONFIG: tuple[str, ...] = ("-c", "core.deltaBaseCacheLimit=16m")
 MAX_BLOB_SIZE = 8 * 1024 * 1024  # bigger blobs are path-checked only
 _CHUNK = 1 << 16
 _WINDOW = 256  # object requests in flight at once (see BatchObjectReader.read_objects)
@@ -389,7 +391,7 @@ class BatchObjectReader:
         if self._process is None:
             try:
                 self._process = subprocess.Popen(
-                    self._git.argv([*CAT_FILE_CONFIG, "cat-file", "--batch"]),
+                    self._git.argv(["cat-file", "--batch"]),
                     cwd=self._git.cwd,
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
