@@ -97,15 +97,23 @@ def _remember(cache: RunCache, file: ChangedFile, result: BlobResult) -> BlobRes
 
 
 def _check_many(
-    work: Sequence[tuple[ChangedFile, bytes]], policy: Policy, workers: Workers
+    work: list[tuple[ChangedFile, bytes]], policy: Policy, workers: Workers
 ) -> Callable[[], list[tuple[ChangedFile, BlobResult]]]:
     """Parse and walk many blobs; returns a call that waits for their results.
 
     A push's many files go to the workers (`Workers`); otherwise the work happens here,
-    when the results are asked for.
+    when the results are asked for. The call empties `work`: the caller keeps the results
+    for the rest of the run (the import graph, the new-violations stage), and the blobs'
+    bytes must not stay with them (27 MiB of a 1,000-commit sympy push).
     """
     if not workers.usable(len(work)):
-        return lambda: [(file, check_blob(file.path, data, policy)) for file, data in work]
+
+        def here() -> list[tuple[ChangedFile, BlobResult]]:
+            results = [(file, check_blob(file.path, data, policy)) for file, data in work]
+            work.clear()
+            return results
+
+        return here
     chunks = [work[start : start + WORKER_CHUNK] for start in range(0, len(work), WORKER_CHUNK)]
 
     def local(chunk: Sequence[tuple[ChangedFile, bytes]]) -> list[BlobResult]:
@@ -115,7 +123,10 @@ def _check_many(
 
     def finish() -> list[tuple[ChangedFile, BlobResult]]:
         results = [item for chunk in pending() for item in chunk]
-        return list(zip([file for file, _ in work], results, strict=True))
+        files = [file for file, _ in work]
+        work.clear()
+        chunks.clear()  # the list the workers' queue was given: it held the bytes too
+        return list(zip(files, results, strict=True))
 
     return finish
 
