@@ -4,8 +4,9 @@ All checks of unit `python` run in the single walk (`checks.python.check_blob`);
 also records the file's imports for the checks of unit `imports` and its suppression
 comments for the suppression stage. Imported only when a change has a Python file to check (it
 imports the walker). Results are cached per blob within the run and across
-runs (`results.py`); blobs are read in one pipelined batch; on a push, the many files are
-walked in forked workers (`workers.py`) while this process runs the other units.
+runs (`results.py`); blobs are read in one pipelined batch, each as it is walked; on a
+push, the many files are read and walked by forked workers (`workers.py`), each through its
+own cat-file, while this process runs the other units.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from agent_guard.changes.model import ChangedFile, ObjectReader
 from agent_guard.checks.python import BlobResult, check_blob, too_large
 from agent_guard.checks.registry import BY_SLUG, Unit
 from agent_guard.engine.cache import EngineOptions, RunCache, read_blobs
-from agent_guard.engine.workers import Workers, inherited_policy
+from agent_guard.engine.workers import Workers, drop_worker_reader, inherited_policy, worker_reader
+from agent_guard.errors import GitError
 from agent_guard.policy.model import Policy
 
 log = logging.getLogger(__name__)
 
-WORKER_CHUNK = 2  # Python files per task: small, so the tail of the work is shared evenly
+WORKER_CHUNK = 2  # blobs per task: small, so the tail of the work is shared evenly
 
 Results = Callable[[], list[tuple[ChangedFile, BlobResult]]]
+Task = list[tuple[str, list[ChangedFile]]]  # blob id, the files it is walked as
 
 
 def in_scope(file: ChangedFile, policy: Policy) -> bool:
@@ -63,18 +66,7 @@ def start(
             results[key] = _remember(cache, file, stored)
         else:
             missing.setdefault(file.new_oid, []).append(file)
-    work: list[tuple[ChangedFile, bytes]] = []
-    for oid, data, size in read_blobs(objects, list(missing)):
-        for file in missing[oid]:
-            if data is None:
-                log.info("%s: too large to check (%d bytes)", file.path, size)
-                limit = objects.max_blob_size
-                results[(oid, file.path)] = _remember(
-                    cache, file, too_large(file.path, size, limit, policy)
-                )
-            else:
-                work.append((file, data))
-    pending = _check_many(work, policy, workers)
+    pending = _check_many(list(missing.items()), policy, objects, workers)
 
     def finish() -> list[tuple[ChangedFile, BlobResult]]:
         for file, checked in pending():
@@ -97,39 +89,52 @@ def _remember(cache: RunCache, file: ChangedFile, result: BlobResult) -> BlobRes
 
 
 def _check_many(
-    work: list[tuple[ChangedFile, bytes]], policy: Policy, workers: Workers
+    task: Task, policy: Policy, objects: ObjectReader, workers: Workers
 ) -> Callable[[], list[tuple[ChangedFile, BlobResult]]]:
-    """Parse and walk many blobs; returns a call that waits for their results.
+    """Read and walk the blobs of `task`; returns a call that waits for their results.
 
-    A push's many files go to the workers (`Workers`); otherwise the work happens here,
-    when the results are asked for. The call empties `work`: the caller keeps the results
-    for the rest of the run (the import graph, the new-violations stage), and the blobs'
-    bytes must not stay with them (27 MiB of a 1,000-commit sympy push).
+    Each blob is read as it is walked, so no process holds a push's blobs: here, when the
+    results are asked for, one at a time; on a push, in the forked workers (`Workers`),
+    each through its own cat-file, so only blob ids cross the pipe (as in the content unit).
+    Held for the run, they were 27 MiB of a 1,000-commit sympy push's main process.
     """
-    if not workers.usable(len(work)):
+    if not workers.usable(sum(len(files) for _, files in task)):
+        return lambda: _read_and_check(task, objects, policy)
+    chunks = [task[start : start + WORKER_CHUNK] for start in range(0, len(task), WORKER_CHUNK)]
 
-        def here() -> list[tuple[ChangedFile, BlobResult]]:
-            results = [(file, check_blob(file.path, data, policy)) for file, data in work]
-            work.clear()
-            return results
-
-        return here
-    chunks = [work[start : start + WORKER_CHUNK] for start in range(0, len(work), WORKER_CHUNK)]
-
-    def local(chunk: Sequence[tuple[ChangedFile, bytes]]) -> list[BlobResult]:
-        return [check_blob(file.path, data, policy) for file, data in chunk]
+    def local(chunk: Task) -> list[tuple[ChangedFile, BlobResult]]:
+        return _read_and_check(chunk, objects, policy)
 
     pending = workers.share(_worker, chunks, local)
-
-    def finish() -> list[tuple[ChangedFile, BlobResult]]:
-        results = [item for chunk in pending() for item in chunk]
-        files = [file for file, _ in work]
-        work.clear()
-        chunks.clear()  # the list the workers' queue was given: it held the bytes too
-        return list(zip(files, results, strict=True))
-
-    return finish
+    return lambda: [checked for chunk in pending() for checked in chunk]
 
 
-def _worker(chunk: Sequence[tuple[ChangedFile, bytes]]) -> list[BlobResult]:
-    return [check_blob(file.path, data, inherited_policy()) for file, data in chunk]
+def _read_and_check(
+    task: Task, objects: ObjectReader, policy: Policy
+) -> list[tuple[ChangedFile, BlobResult]]:
+    """Each file of `task` walked, its blob read in one pipelined batch; a blob over the
+    reader's size limit is not read (`too_large`: it needs an approver)."""
+    by_oid = dict(task)
+    checked: list[tuple[ChangedFile, BlobResult]] = []
+    for oid, data, size in read_blobs(objects, list(by_oid)):
+        for file in by_oid[oid]:
+            if data is None:
+                log.info("%s: too large to check (%d bytes)", file.path, size)
+                limit = objects.max_blob_size
+                checked.append((file, too_large(file.path, size, limit, policy)))
+            else:
+                checked.append((file, check_blob(file.path, data, policy)))
+    return checked
+
+
+def _worker(task: Task) -> list[tuple[ChangedFile, BlobResult]] | None:
+    """A worker's share; None (the parent does it) when it cannot read blobs."""
+    reader = worker_reader()
+    if reader is None:
+        return None
+    try:
+        return _read_and_check(task, reader, inherited_policy())
+    except (GitError, OSError) as error:
+        log.debug("worker cannot read blobs (%s): the parent walks them", error)
+        drop_worker_reader()
+        return None

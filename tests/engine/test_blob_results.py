@@ -93,8 +93,11 @@ def test_small_packs_are_merged(tmp_path: Path) -> None:
 
 
 def test_the_parallel_walk_finds_what_one_process_finds(
-    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """The workers read the blobs they walk through their own cat-file; one that cannot
+    leaves its share to the parent, which walks it the same."""
+    from agent_guard.changes.git import BatchObjectReader, Git
     from agent_guard.pipeline import DiffRequest, diff
 
     base, tip = _history(repo, workers.PARALLEL_FROM + 2)
@@ -110,3 +113,9 @@ def test_the_parallel_walk_finds_what_one_process_finds(
     monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
     assert findings() == one
     assert len(one) > 50
+
+    for path in _results_dir(repo).glob("pack-*.pack"):
+        path.unlink()
+    nowhere = tmp_path / "no-such-repository"
+    monkeypatch.setattr(BatchObjectReader, "fresh", lambda self: BatchObjectReader(Git(nowhere)))
+    assert findings() == one
