@@ -5,6 +5,7 @@ blob checked end to end (decode, parse, walk, fingerprints: `check_blob`).
 from __future__ import annotations
 
 import ast
+import gc
 import importlib
 import sys
 from collections.abc import Iterator, Sequence
@@ -244,7 +245,23 @@ class BlobResult(NamedTuple):
 
 
 def check_blob(path: str, data: bytes, policy: Policy) -> BlobResult:
-    """Decode, parse and walk one Python blob (a file that does not parse is a finding)."""
+    """Decode, parse and walk one Python blob (a file that does not parse is a finding).
+
+    The cyclic garbage collector is paused meanwhile. The walk makes no reference cycles
+    (`tests/checks/test_walk_cycles.py` holds it to that), so reference counting frees all
+    it allocates; the collector would only re-scan the live tree, which a large file's
+    parse triggers it to do hundreds of times: 9 s of CPU (12%) on a 1,000-commit sympy push.
+    """
+    if not gc.isenabled():
+        return _check_blob(path, data, policy)
+    gc.disable()
+    try:
+        return _check_blob(path, data, policy)
+    finally:
+        gc.enable()
+
+
+def _check_blob(path: str, data: bytes, policy: Policy) -> BlobResult:
     from agent_guard.checks.pysource import SourceError, decode, parse
     from agent_guard.verdict.suppressions import find_suppressions
 

@@ -54,7 +54,7 @@ class Scope:
     """
 
     __slots__ = (
-        "awaits", "bindings", "depth", "function", "is_async", "kind", "node", "parent", "yields"
+        "_function", "awaits", "bindings", "depth", "is_async", "kind", "node", "parent", "yields"
     )  # fmt: skip
 
     def __init__(self, kind: str, node: ast.AST, parent: Scope | None, is_async: bool) -> None:
@@ -65,11 +65,16 @@ class Scope:
         self.bindings: dict[str, str | None] = {}
         self.awaits = False  # an await, async for/with or async comprehension in its own body
         self.yields = False  # a yield in its own body (an async def that yields is a generator)
-        self.function: Scope = (
-            self if kind != ScopeKind.COMPREHENSION or parent is None else (parent.function)
-        )
+        # None for a scope that is its own function: a reference to itself would make every
+        # scope a cycle, and its node's whole subtree garbage only the collector can free.
+        self._function = parent.function if kind == ScopeKind.COMPREHENSION and parent else None
         base: int = parent.depth if parent is not None else 0
         self.depth: int = base + (kind in (ScopeKind.FUNCTION, ScopeKind.LAMBDA))
+
+    @property
+    def function(self) -> Scope:
+        """The nearest enclosing scope that is not a comprehension (this one, if it is not)."""
+        return self._function or self
 
 
 class Walk:
