@@ -103,3 +103,61 @@ def test_unparsable_modules_are_skipped(repo: GitRepo) -> None:
     repo.write("pkg/b.py", "from pkg import a\n")
     repo.commit("import a broken module")
     assert run(repo, POLICY) == []
+
+
+def _brute_reaching(edges: dict[str, set[str]], home: str) -> set[str]:
+    """The definition `reaching` must meet: reachable from `home`, and reaching it back."""
+
+    def reach(start: str, step: dict[str, set[str]]) -> set[str]:
+        seen, todo = {start}, [start]
+        while todo:
+            for target in step.get(todo.pop(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return seen
+
+    backwards: dict[str, set[str]] = {}
+    for source, targets in edges.items():
+        for target in targets:
+            backwards.setdefault(target, set()).add(source)
+    return reach(home, edges) & reach(home, backwards)
+
+
+def test_reaching_is_each_files_strongly_connected_component(repo: GitRepo) -> None:
+    """On random import graphs (imports at module level, under TYPE_CHECKING and inside
+    functions), asked for every file in turn on one graph, as a push's changed files are."""
+    import random
+
+    from agent_guard.changes.git import CommitTreeReader, open_repository
+    from agent_guard.checks.import_cycle import _runs_at_import
+    from agent_guard.checks.importgraph import ImportGraph, ModuleIndex, reaching
+
+    rng = random.Random(1302)
+    repo.write("pkg/__init__.py", "")
+    for round_ in range(4):
+        names = [f"m{n}" for n in range(30)]
+        edges: dict[str, set[str]] = {}
+        for name in names:
+            lines, runs = [], set()
+            for target in rng.sample(names, rng.randint(round_, 2 + round_)):
+                kind = rng.choice(("module", "module", "typing", "function"))
+                if kind == "module":
+                    lines.append(f"from pkg import {target}")
+                    runs.add(f"pkg/{target}.py")
+                elif kind == "typing":
+                    lines.append(f"if TYPE_CHECKING:\n    import pkg.{target}")
+                else:
+                    lines.append(f"def late():\n    import pkg.{target}")
+            runs.discard(f"pkg/{name}.py")
+            edges[f"pkg/{name}.py"] = runs
+            repo.write(f"pkg/{name}.py", "from typing import TYPE_CHECKING\n" + "\n".join(lines))
+        repo.commit(f"random graph {round_}")
+        repository = open_repository(repo.path)
+        with repository.objects() as objects:
+            tree = CommitTreeReader(repository.git, objects, "HEAD")
+            graph = ImportGraph(tree, ModuleIndex(tree.paths()))
+            order = sorted(edges)
+            rng.shuffle(order)
+            for home in order:
+                assert reaching(graph, home, _runs_at_import) == _brute_reaching(edges, home)

@@ -67,6 +67,8 @@ class ImportGraph:
         # Prefetched by `prefetch`: decoded cache hits, and the bytes of the misses.
         self._raws: dict[str, list[RawImport]] = {}
         self._blobs: dict[str, tuple[str, bytes | None]] = {}
+        # `reaching`'s strongly connected components, per edge filter: file -> its component
+        self.components: dict[Callable[[Edge], bool], dict[str, frozenset[str]]] = {}
 
     def records(self, path: str) -> tuple[ImportRecord, ...]:
         """Every import of `path` with absolute module names (() for missing/unparsable)."""
@@ -251,36 +253,83 @@ def shortest_chain(
     return None
 
 
-def reaching(graph: ImportGraph, home: str, follow: Callable[[Edge], bool]) -> set[str]:
+def reaching(graph: ImportGraph, home: str, follow: Callable[[Edge], bool]) -> frozenset[str]:
     """The files reachable from `home` from which `home` can be reached again (through
-    edges `follow` accepts): one walk of what `home` reaches, then one walk back.
+    edges `follow` accepts): the strongly connected component of `home`.
 
-    Several imports added to one file each search for a way back to it; with this set,
-    the searches skip every file that has none (on a large, tangled package, most of the
-    cost of checking many added imports).
+    Several imports added to one file each search for a way back to it; with this set, the
+    searches skip every file that has none. The components are found once per graph and
+    `follow` (`graph.components`), for every file the walk from `home` reaches: the changed
+    files of a push into a large, tangled package share one walk, not one walk each (299
+    walks of sympy's package were 6.4 s of a 1,000-commit push).
     """
-    back: dict[str, list[str]] = {}
+    placed = graph.components.setdefault(follow, {})
+    if home not in placed:
+        _expand(graph, home, follow, placed)
+        _place_components(graph, home, follow, placed)
+    return placed[home]
+
+
+def _targets(graph: ImportGraph, node: str, follow: Callable[[Edge], bool]) -> Iterator[str]:
+    for edge in graph.edges(node):
+        if edge.target is not None and follow(edge):
+            yield edge.target
+
+
+def _expand(
+    graph: ImportGraph, home: str, follow: Callable[[Edge], bool], placed: Container[str]
+) -> None:
+    """Read the edges of everything `home` reaches that no component holds yet, breadth
+    first, so each frontier's files are read in one batch (`prefetch`)."""
     seen = {home}
     queue: deque[str] = deque([home])
     while queue:
         node = queue.popleft()
         if not graph.expanded(node):
             graph.prefetch((node, *queue))
-        for edge in graph.edges(node):
-            if not follow(edge) or edge.target is None:
+        for target in _targets(graph, node, follow):
+            if target not in seen and target not in placed:
+                seen.add(target)
+                queue.append(target)
+
+
+def _place_components(
+    graph: ImportGraph, root: str, follow: Callable[[Edge], bool], placed: dict[str, frozenset[str]]
+) -> None:
+    """Tarjan's algorithm from `root`, iterative (a deep package would overflow the
+    interpreter's stack), over files no earlier call placed: a placed file's component is
+    complete, so no new component can hold it."""
+    index: dict[str, int] = {root: 0}
+    low: dict[str, int] = {root: 0}
+    stack = [root]
+    on_stack = {root}
+    work: list[tuple[str, Iterator[str]]] = [(root, _targets(graph, root, follow))]
+    while work:
+        node, children = work[-1]
+        for child in children:
+            if child in placed:
                 continue
-            back.setdefault(edge.target, []).append(node)
-            if edge.target not in seen:
-                seen.add(edge.target)
-                queue.append(edge.target)
-    found = {home}
-    todo = [home]
-    while todo:
-        for source in back.get(todo.pop(), ()):
-            if source not in found:
-                found.add(source)
-                todo.append(source)
-    return found
+            if child not in index:
+                index[child] = low[child] = len(index)
+                stack.append(child)
+                on_stack.add(child)
+                work.append((child, _targets(graph, child, follow)))
+                break
+            if child in on_stack:
+                low[node] = min(low[node], index[child])
+        else:
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members: list[str] = []
+                while not members or members[-1] != node:
+                    members.append(stack.pop())
+                    on_stack.discard(members[-1])
+                component = frozenset(members)
+                for member in members:
+                    placed[member] = component
 
 
 def _unwind(parents: Mapping[str, Edge | None], last: Edge) -> Iterator[Edge]:
