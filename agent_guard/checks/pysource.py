@@ -19,6 +19,7 @@ import io
 import re
 import sys
 import tokenize
+import warnings
 from typing import NamedTuple
 
 
@@ -129,9 +130,18 @@ def parse(text: str, path: str) -> ast.Module:
         return tree
 
 
+def parse_quietly(text: str, path: str = "<unknown>") -> ast.Module:
+    """`ast.parse` without the parser's warnings (an invalid escape sequence, `is` against
+    a literal): they are about the checked code, not this run, and on a server each would
+    reach the pusher as a `remote:` line, one per place in every pushed file."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, filename=path)
+
+
 def _parse(text: str, path: str) -> ast.Module:
     try:
-        return ast.parse(text, filename=path)
+        return parse_quietly(text, path)
     except (SyntaxError, ValueError) as error:  # ValueError: null bytes, before 3.12
         message = error.msg if isinstance(error, SyntaxError) else str(error)
         line = getattr(error, "lineno", None) or 1

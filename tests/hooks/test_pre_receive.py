@@ -442,3 +442,21 @@ def test_a_gpg_signature_by_someone_else_does_not_approve(
     assert not result.accepted, result
     assert "protected-file" in result.output
     assert server_head(server) == before
+
+
+def test_the_parsers_warnings_about_pushed_code_never_reach_the_pusher(
+    server_and_clone: Servers,
+) -> None:
+    """Python warns while parsing code with an invalid escape or `is` against a literal;
+    on a server each would be a `remote:` line, one per place in every pushed file."""
+    server, clone = server_and_clone
+    clone.write(
+        "app/patterns.py",
+        'import re\n\nDIGITS = re.compile("\\d+")\n\n\ndef empty(value: str) -> bool:\n'
+        '    return value is ""\n',
+    )
+    sha = clone.commit("Add patterns")
+    result = push(clone, "main")
+    assert result.accepted, result
+    assert "Warning" not in result.output
+    assert server_head(server) == sha

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from keyword import kwlist
 from typing import NamedTuple
 
+from agent_guard.checks.pysource import parse_quietly
+
 log = logging.getLogger(__name__)
 
 
@@ -336,7 +338,7 @@ def _has_keyword(dotted: str) -> bool:
 
 def _parsed_aliases(statement: str, indent: int) -> list[_Alias]:
     try:
-        module = ast.parse(statement[indent:])
+        module = parse_quietly(statement[indent:])
     except SyntaxError:
         raise ScanFailed("an import line that does not parse alone") from None
     aliases: list[_Alias] = []
