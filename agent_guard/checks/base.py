@@ -78,9 +78,11 @@ class ContentUnit(NamedTuple):
 
 
 class MessageUnit(NamedTuple):
-    """One commit of the change, for checks of its message and metadata."""
+    """One commit of the change, for checks of its message and metadata; `files` are what
+    it changed, None when the message comes without them (the commit-msg hook)."""
 
     commit: Commit
+    files: tuple[ChangedFile, ...] | None = None
 
 
 class RefUnit(NamedTuple):

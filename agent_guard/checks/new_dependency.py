@@ -104,6 +104,7 @@ class NewDependencyCheck:
         findings: list[Finding] = []
         declared: DeclaredDependencies | None = None
         prior = PriorImports(unit)
+        justified = Justified(unit.changes, _trailer(settings))
         for changed in unit.python:
             if not settings.applies_to(changed.path):
                 continue
@@ -113,7 +114,7 @@ class NewDependencyCheck:
             if declared is None:
                 declared = DeclaredDependencies(unit.reader, unit.paths)
             findings += check_imports(
-                unit.index, declared, settings, unit.changes, changed.path, added, prior
+                unit.index, declared, settings, justified, changed.path, added, prior
             )
         if unit.changes.kind == "files":
             return findings  # whole files: a dependency list has no "before" to be new against
@@ -132,7 +133,7 @@ class NewDependencyCheck:
                 findings += [
                     finding
                     for finding in check_manifest(
-                        settings, unit.changes, changed.path, changed.added_lines, new, old
+                        settings, justified, changed.path, changed.added_lines, new, old
                     )
                     if not elsewhere.knows(changed.path, dict(finding.extra)["dependency"], prior)
                 ]
@@ -583,15 +584,30 @@ class DeclaredBefore:
         return names
 
 
-def justified(changes: ChangeSet, path: str, trailer: str) -> bool:
-    """True when a commit that changed `path` gives the reason in a `trailer:` line."""
-    pattern = re.compile(rf"^{re.escape(trailer)}:\s*\S", re.IGNORECASE | re.MULTILINE)
-    for change in changes.commits:
-        if any(path in changed.paths for changed in change.files) and pattern.search(
-            change.commit.message
-        ):
-            return True
-    return False
+class Justified:
+    """The paths some commit of the change changed and gave a reason for, in a `trailer:`
+    line of its message.
+
+    Indexed on first use, once per run: asked per added import, a scan of every commit of
+    the change each time was quadratic in a push of tens of thousands of commits.
+    """
+
+    def __init__(self, changes: ChangeSet, trailer: str) -> None:
+        self._changes = changes
+        self.trailer = trailer
+        self._paths: set[str] | None = None
+
+    def __contains__(self, path: object) -> bool:
+        if self._paths is None:
+            pattern = re.compile(rf"^{re.escape(self.trailer)}:\s*\S", re.IGNORECASE | re.MULTILINE)
+            self._paths = {
+                path
+                for change in self._changes.commits
+                if pattern.search(change.commit.message)
+                for changed in change.files
+                for path in changed.paths
+            }
+        return path in self._paths
 
 
 def _trailer(settings: CheckSettings) -> str:
@@ -602,7 +618,7 @@ def check_imports(
     index: ModuleIndex,
     declared: DeclaredDependencies,
     settings: CheckSettings,
-    changes: ChangeSet,
+    justified: Justified,
     path: str,
     added: Sequence[Edge],
     prior: PriorImports | None = None,
@@ -625,7 +641,7 @@ def check_imports(
         # A script's own directory is on sys.path: `import helpers` next to helpers.py.
         if f"{siblings}{top}.py" in index.files or f"{siblings}{top}" in index.dirs:
             continue
-        if justified(changes, path, _trailer(settings)):
+        if path in justified:
             continue
         if distributions_for(top, mapping, installed=False) & declared.names():
             continue
@@ -658,7 +674,7 @@ def _import_finding(settings: CheckSettings, path: str, edge: Edge, top: str) ->
 
 def check_manifest(
     settings: CheckSettings,
-    changes: ChangeSet,
+    justified: Justified,
     path: str,
     added_lines: AbstractSet[int],
     new: bytes,
@@ -670,12 +686,12 @@ def check_manifest(
     then reads as a new dependency; the engine passes the old blob when it has one).
     """
     before = {normalize(dep.name) for dep in parse_manifest(path, old)} if old else set()
-    trailer = _trailer(settings)
+    trailer = justified.trailer
     findings: list[Finding] = []
     for dep in parse_manifest(path, new):
         if dep.line not in added_lines or normalize(dep.name) in before:
             continue
-        if justified(changes, path, trailer):
+        if path in justified:
             break
         findings.append(
             make_finding(

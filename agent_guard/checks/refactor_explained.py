@@ -45,8 +45,9 @@ forbid writes from it, so that it can never write to the database.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from agent_guard.changes.model import Commit
+from agent_guard.changes.model import ChangedFile, Commit
 from agent_guard.checks.base import Context, MessageUnit, Unit, make_finding
 from agent_guard.checks.options import Kind, Option
 from agent_guard.model import Finding
@@ -76,7 +77,7 @@ class RefactorExplainedCheck:
     unit = Unit.MESSAGE
 
     def run(self, unit: MessageUnit, context: Context) -> list[Finding]:
-        if not touches_governed_file(unit.commit.oid, context):
+        if not touches_governed_file(unit.files, context):
             return []
         return check_message(unit.commit, context.settings, pushed=context.changes.kind == "push")
 
@@ -117,8 +118,9 @@ def message_body(message: str) -> str:
     return "\n".join(body).strip()
 
 
-def touches_governed_file(oid: str, context: Context) -> bool:
-    """True when commit `oid` changes a file that a rule binding this check governs.
+def touches_governed_file(files: Sequence[ChangedFile] | None, context: Context) -> bool:
+    """True when a commit's `files` hold one that a rule binding this check governs (None:
+    the files are not known, so the message is judged).
 
     The rule files' scopes (`RuleFile.globs`: their globs, under their folder when nested)
     say which files their rules are about; a refactor of the frontend is no business of the
@@ -126,9 +128,6 @@ def touches_governed_file(oid: str, context: Context) -> bool:
     or a check enabled without a rule, governs every file.
     """
     settings = context.settings
-    files = next(
-        (change.files for change in context.changes.commits if change.commit.oid == oid), None
-    )
     if files is None:
         return True  # a message without its files (the commit-msg hook): judge it
     paths = [path for file in files for path in file.paths]
