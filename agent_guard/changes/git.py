@@ -220,6 +220,77 @@ class Git(NamedTuple):
         if code != 0:
             raise GitError(_first_line(stderr_reader.result))
 
+    def spool(self, *args: str, input: bytes | None = None) -> Spooled:
+        """Start git with its stdout going to an anonymous temporary file, read once git is
+        done (`Spooled.output`).
+
+        So git runs ahead of its reader, with no pipe to fill up, and the output waits in
+        the page cache, not in this process: a caller starts the next `git log` while it
+        parses the last one's output.
+        """
+        import tempfile
+
+        log.debug("git %s (spooled)", " ".join(args))
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (handed to `Spooled`, which closes it)
+        try:
+            process = subprocess.Popen(
+                self.argv(args),
+                cwd=self.cwd,
+                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.PIPE,
+                env=environment(),
+            )
+        except OSError as error:
+            out.close()
+            raise GitError(f"cannot run git: {error.strerror or error}") from None
+        assert process.stderr is not None
+        writer = _Pump(process.stdin, input) if process.stdin is not None else None
+        return Spooled(process, out, writer, _Pump(process.stderr, None))
+
+
+class Spooled:
+    """A git process writing its output to a temporary file (`Git.spool`)."""
+
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        out: IO[bytes],
+        writer: _Pump | None,
+        errors: _Pump,
+    ) -> None:
+        self._process = process
+        self._out = out
+        self._writer = writer
+        self._errors = errors
+
+    def _wait(self) -> int:
+        code = self._process.wait()
+        if self._writer is not None:
+            self._writer.join()
+        self._errors.join()
+        return code
+
+    @contextmanager
+    def output(self) -> Iterator[IO[bytes]]:
+        """Wait for git, then its whole output from the start (GitError if git failed); the
+        file is gone after."""
+        try:
+            code = self._wait()
+            if code != 0:
+                raise GitError(_first_line(self._errors.result))
+            self._out.seek(0)
+            yield self._out
+        finally:
+            self._out.close()
+
+    def close(self) -> None:
+        """Stop git if it still runs and drop its output (its reader gave up)."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._wait()
+        self._out.close()
+
 
 class _Pump:
     """A helper thread that feeds git's stdin or drains its stderr, so no pipe fills up."""

@@ -28,7 +28,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from agent_guard.changes.diffparse import (
@@ -38,7 +39,7 @@ from agent_guard.changes.diffparse import (
     read_diff,
     read_log,
 )
-from agent_guard.changes.git import BatchObjectReader, Repository, fsencode, is_oid
+from agent_guard.changes.git import BatchObjectReader, Repository, Spooled, fsencode, is_oid
 from agent_guard.changes.model import (
     GITLINK_MODE,
     NO_LINES,
@@ -237,6 +238,7 @@ def parse_commit(oid: str, data: bytes) -> Commit:
 
 
 LOG_CHUNK = 1000  # commits per `git log` process: bounds git's memory on huge pushes
+LOG_AHEAD = 2  # `git log` processes running at once on a push of several chunks
 LOG_ARGS = (
     LOG_FORMAT,
     *DIFF_FLAGS,
@@ -283,10 +285,10 @@ def read_commit_changes(
                 missing.append(oid)
             else:
                 known[oid] = files
-        for start in range(0, len(missing), LOG_CHUNK):
-            for oid, files in _log_changes(repo, missing[start : start + LOG_CHUNK]):
-                known[oid] = files
-                store.put_changes(oid, files)
+        chunks = [missing[start : start + LOG_CHUNK] for start in range(0, len(missing), LOG_CHUNK)]
+        for oid, files in _log_chunks(repo, chunks):
+            known[oid] = files
+            store.put_changes(oid, files)
     finally:
         store.flush()
     absent = [oid for oid in revs if oid not in known]
@@ -294,6 +296,46 @@ def read_commit_changes(
         raise GitError(f"git log did not list commit {absent[0]}")
     commits = read_commits(objects, revs)
     return [CommitChange(commit, known[commit.oid]) for commit in commits]
+
+
+def _log_chunks(
+    repo: Repository, chunks: Sequence[Sequence[str]]
+) -> Generator[tuple[str, tuple[ChangedFile, ...]], None, None]:
+    """(commit id, changed files) of the commits of every chunk, in order: one `git log`
+    per chunk, LOG_AHEAD of them at once.
+
+    A chunk's output is parsed while the next chunks' `git log` run into temporary files
+    (`Git.spool`): streamed one after the other, a large push was read at git's speed on
+    one core, with this process's parse (a third of git's time) on the other. Two at once
+    use both (sympy's 10,000 first-parent push: 58 chunks, 62.6 s of `git log`).
+    """
+    if len(chunks) == 1:
+        yield from _log_changes(repo, chunks[0])
+        return
+    upcoming = iter(chunks)
+    running: deque[Spooled] = deque()
+
+    def launch() -> None:
+        chunk = next(upcoming, None)
+        if chunk is not None:
+            running.append(repo.git.spool("log", *LOG_ARGS, input=_log_input(chunk)))
+
+    try:
+        for _ in range(LOG_AHEAD):
+            launch()
+        while running:
+            with running.popleft().output() as out:
+                launch()  # this chunk's git is done: two run again while it is parsed
+                for entry in read_log(StreamReader(out)):
+                    yield entry.oid, tuple(entry.files)
+    finally:
+        for spooled in running:  # a parse failed: stop the ones ahead
+            spooled.close()
+
+
+def _log_input(oids: Sequence[str]) -> bytes:
+    # git < 2.42 takes no options on --stdin: the ids go through stdin, options on argv.
+    return "".join(f"{oid}\n" for oid in oids).encode()
 
 
 def _log_changes(
@@ -305,9 +347,7 @@ def _log_changes(
     from every parent and diffs only those, so a merge of a long-lived branch costs what it
     merged, not everything the other side gained since it forked (what `-m` diffs).
     """
-    # git < 2.42 takes no options on --stdin: the ids go through stdin, options on argv.
-    stdin = "".join(f"{oid}\n" for oid in oids).encode()
-    with repo.git.stream("log", *LOG_ARGS, input=stdin) as stdout:
+    with repo.git.stream("log", *LOG_ARGS, input=_log_input(oids)) as stdout:
         return [(entry.oid, tuple(entry.files)) for entry in read_log(StreamReader(stdout))]
 
 

@@ -12,6 +12,7 @@ from agent_guard.changes import sources
 from agent_guard.changes.model import CommitChange
 from agent_guard.changes.sources import parse_pre_receive, push_changes, range_changes
 from agent_guard.engine.results import CHANGES_FOLDER, verify_pack
+from agent_guard.errors import GitError
 from tests.changes.helpers import opened
 from tests.changes.test_scale import fast_import_commits
 from tests.conftest import GitRepo
@@ -113,3 +114,48 @@ def test_git_log_in_chunks_reads_what_one_process_reads(
     assert len(whole.commits) == 25
     assert chunked.commits == whole.commits
     assert [c.files[0].added_lines for c in chunked.commits][-1] == frozenset({5})
+
+
+def _git_children() -> list[str]:
+    """The command lines of this process's git children (Linux /proc)."""
+    found = []
+    for task in Path("/proc/self/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            if b"git" in cmdline:
+                found.append(cmdline.decode(errors="replace"))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_chunks_read_ahead_stop_when_the_reader_stops(
+    make_repo: Callable[..., GitRepo],
+) -> None:
+    """The `git log` of the chunks ahead are stopped and waited for when the reader gives
+    up (a failed parse, a budget), and a chunk git cannot read fails the read."""
+    repo = make_repo("ahead")
+    fast_import_commits(repo, 12)
+    oids = repo.git("rev-list", "--reverse", "HEAD").split()
+    chunks = [oids[start : start + 3] for start in range(0, 12, 3)]
+    with opened(repo) as (repository, _objects):
+        before = _git_children()
+        read = sources._log_chunks(repository, chunks)
+        assert next(read)[0] == oids[0]
+        read.close()
+        assert _git_children() == before
+        missing = [*chunks[:2], ["0123456789abcdef0123456789abcdef01234567"], chunks[3]]
+        with pytest.raises(GitError):
+            list(sources._log_chunks(repository, missing))
+        assert _git_children() == before
+        assert [oid for oid, _ in sources._log_chunks(repository, chunks)] == oids
+
+
+def test_a_spooled_git_gives_its_whole_output_or_its_error(repo: GitRepo) -> None:
+    repo.write("a.py", "x = 1\n")
+    tip = repo.commit("one")
+    with opened(repo) as (repository, _objects):
+        with repository.git.spool("cat-file", "-t", tip).output() as out:
+            assert out.read() == b"commit\n"
+        failing = repository.git.spool("cat-file", "-t", "0" * 40)
+        with pytest.raises(GitError, match="fatal"), failing.output():
+            pass
