@@ -159,3 +159,18 @@ def test_a_spooled_git_gives_its_whole_output_or_its_error(repo: GitRepo) -> Non
         failing = repository.git.spool("cat-file", "-t", "0" * 40)
         with pytest.raises(GitError, match="fatal"), failing.output():
             pass
+
+
+def test_chunks_are_streamed_when_no_temporary_file_can_be_made(
+    make_repo: Callable[..., GitRepo], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A hook run with an unwritable TMPDIR still reads every chunk, one after the other."""
+    import tempfile
+
+    repo = make_repo("no-tmp")
+    fast_import_commits(repo, 7)
+    oids = repo.git("rev-list", "--reverse", "HEAD").split()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    with opened(repo) as (repository, _objects):
+        read = sources._log_chunks(repository, [oids[:3], oids[3:6], oids[6:]])
+        assert [oid for oid, _ in read] == oids
